@@ -1,0 +1,77 @@
+"""Workspace admin endpoints: users, project members, the activity log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
+from rehome.core import audit, memberships, users
+from rehome.core.auth import invites
+from rehome.core.db import session_scope
+from rehome.core.pagination import Page
+from rehome.core.views import MemberOut
+
+router = APIRouter(prefix="/api", tags=["admin"])
+
+
+@router.get("/users", response_model=Page[users.UserOut])
+def list_users(
+    actor: CurrentActor, cursor: Cursor, q: Annotated[str, Query(max_length=100)] = "", limit: Limit = 50
+) -> Page[users.UserOut]:
+    with session_scope() as session:
+        return users.list_users(session, actor, q=q, after_id=cursor, limit=limit)
+
+
+@router.post("/users", status_code=201, response_model=users.UserOut)
+def invite_user(body: invites.InviteCreate, request: Request, actor: CurrentActor) -> Response:
+    """Invite by mail, optionally straight into a project with a role."""
+    return write(
+        request,
+        actor,
+        lambda s: users.user_out(invites.invite_user(s, actor, body)),
+        body=body,
+        status_code=201,
+    )
+
+
+@router.patch("/users/{user_id}", response_model=users.UserOut)
+def update_user(user_id: Id, body: users.UserPatch, request: Request, actor: CurrentActor) -> Response:
+    return write(request, actor, lambda s: users.update_user(s, actor, user_id, body), body=body)
+
+
+@router.get("/projects/{project_id}/members", response_model=list[MemberOut])
+def list_members(project_id: Id, actor: CurrentActor) -> list[MemberOut]:
+    with session_scope() as session:
+        return memberships.list_members(session, actor, project_id)
+
+
+@router.put("/projects/{project_id}/members/{user_id}", response_model=MemberOut)
+def set_member(
+    project_id: Id, user_id: Id, body: memberships.MemberSet, request: Request, actor: CurrentActor
+) -> Response:
+    return write(
+        request, actor, lambda s: memberships.set_member(s, actor, project_id, user_id, body), body=body
+    )
+
+
+@router.delete("/projects/{project_id}/members/{user_id}", status_code=204)
+def remove_member(project_id: Id, user_id: Id, request: Request, actor: CurrentActor) -> Response:
+    return write(
+        request, actor, lambda s: memberships.remove_member(s, actor, project_id, user_id), status_code=204
+    )
+
+
+@router.get("/activity", response_model=Page[audit.ActivityOut])
+def activity(
+    actor: CurrentActor,
+    cursor: Cursor,
+    project_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    limit: Limit = 50,
+) -> Page[audit.ActivityOut]:
+    with session_scope() as session:
+        return audit.list_activity(
+            session, actor, project_id=project_id, action=action, before_id=cursor, limit=limit
+        )

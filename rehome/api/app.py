@@ -1,0 +1,56 @@
+"""The FastAPI app that wraps the Reflex backend (`api_transformer`)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from rehome.api import (
+    admin_routes,
+    auth_routes,
+    errors,
+    message_routes,
+    project_routes,
+    task_routes,
+    web_auth,
+)
+from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from rehome.core.health import report
+
+
+def build_api() -> FastAPI:
+    api = FastAPI(
+        title="ReHome API",
+        version="1.0.0",
+        description="REST API for the ReHome mobile app. Authenticate with `POST /api/login`, "
+        "then send `Authorization: Bearer <token>`. Writes accept an `Idempotency-Key` header.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    errors.install(api)
+    for router in (
+        auth_routes.router,
+        project_routes.router,
+        task_routes.router,
+        message_routes.router,
+        admin_routes.router,
+        web_auth.router,
+    ):
+        api.include_router(router)
+
+    @api.get("/health", tags=["ops"])
+    def health() -> JSONResponse:
+        """Database, Redis and worker reachability; 503 when the app cannot serve."""
+        body = report()
+        return JSONResponse(body, status_code=503 if body["status"] == "down" else 200)
+
+    @api.api_route(
+        "/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    def unknown(path: str) -> JSONResponse:
+        return errors.error_response(404, "not_found", "No such endpoint.")
+
+    api.add_middleware(BodyLimitMiddleware)
+    api.add_middleware(RequestContextMiddleware)
+    return api

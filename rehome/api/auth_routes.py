@@ -1,0 +1,54 @@
+"""Bearer-token sign-in for API clients: POST /api/login, /api/logout, GET /api/me."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from rehome.api.deps import CurrentActor, bearer_token
+from rehome.core import users
+from rehome.core.auth import api_tokens
+from rehome.core.auth.login import Credentials, authenticate
+from rehome.core.auth.sessions import actor_for
+from rehome.core.db import session_scope
+from rehome.core.validation import Email, Password
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    password: Password
+    device_name: str = Field(default="API client", min_length=1, max_length=80)
+
+
+class LoginOut(BaseModel):
+    token: str
+    token_type: str = "bearer"
+    user: users.Me
+
+
+@router.post("/login", response_model=LoginOut)
+def login(body: LoginIn) -> LoginOut:
+    """Exchange email and password for a bearer token (shown once)."""
+    with session_scope() as session:
+        user = authenticate(session, Credentials(email=body.email, password=body.password))
+        actor = actor_for(user)
+        _, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
+        me = users.me(session, actor)
+    return LoginOut(token=plain, user=me)
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, actor: CurrentActor) -> Response:
+    """Revoke the token this request was made with."""
+    with session_scope() as session:
+        api_tokens.revoke_plain(session, bearer_token(request) or "")
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=users.Me)
+def get_me(actor: CurrentActor) -> users.Me:
+    with session_scope() as session:
+        return users.me(session, actor)

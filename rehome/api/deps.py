@@ -1,0 +1,96 @@
+"""What every API route needs: the bearer actor, ids, paging, idempotent writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from rehome.core import idempotency, ratelimit
+from rehome.core.access import Actor
+from rehome.core.auth.api_tokens import resolve_token
+from rehome.core.db import session_scope
+from rehome.core.errors import NotAuthenticated
+from rehome.core.pagination import MAX_LIMIT, decode_cursor
+from rehome.settings import get_settings
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/login.")
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def current_actor(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The token's user; every API call is also counted against their rate limit."""
+    token = credentials.credentials if credentials else None
+    with session_scope() as session:
+        actor = resolve_token(session, token)
+    if actor is None:
+        raise NotAuthenticated("A valid bearer token is required.")
+    limit = ratelimit.Limit("api", get_settings().api_rate_per_minute, 60)
+    ratelimit.hit([(limit, actor.user_id)])
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def cursor_param(cursor: Annotated[str | None, Query(max_length=200)] = None) -> int | None:
+    return decode_cursor(cursor)
+
+
+Cursor = Annotated[int | None, Depends(cursor_param)]
+
+
+def write(
+    request: Request,
+    actor: Actor,
+    action: Callable[[Session], Any],
+    *,
+    body: BaseModel | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Run a write in one transaction; honour `Idempotency-Key` if sent."""
+    raw_key = request.headers.get("idempotency-key")
+    if raw_key is None:
+        with session_scope() as session:
+            return _respond(jsonable_encoder(action(session)), status_code)
+    key = idempotency.validate_key(raw_key)
+    method, path = request.method, request.url.path
+    digest = idempotency.fingerprint(method, path, body.model_dump(mode="json") if body else None)
+    try:
+        with session_scope() as session:
+            stored = idempotency.find(session, actor.user_id, key, digest)
+            if stored is None:
+                result = jsonable_encoder(action(session))
+                idempotency.remember(session, actor.user_id, key, method, path, digest, status_code, result)
+                return _respond(result, status_code)
+    except IntegrityError:
+        with session_scope() as session:  # a concurrent retry committed first
+            stored = idempotency.find(session, actor.user_id, key, digest)
+        if stored is None:
+            raise
+    return _respond(stored.response["body"], stored.status_code, replayed=True)
+
+
+def _respond(body: Any, status_code: int, replayed: bool = False) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    if status_code == 204:
+        return Response(status_code=204, headers=headers)
+    return JSONResponse(body, status_code=status_code, headers=headers)

@@ -1,0 +1,44 @@
+"""Project chat over the API: newest first, paged back with `cursor`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
+from rehome.core import messages
+from rehome.core.db import session_scope
+from rehome.core.pagination import Page
+from rehome.core.views import MessageOut
+
+router = APIRouter(prefix="/api", tags=["messages"])
+
+
+@router.get("/projects/{project_id}/messages", response_model=Page[MessageOut])
+def list_messages(project_id: Id, actor: CurrentActor, cursor: Cursor, limit: Limit = 50) -> Page[MessageOut]:
+    with session_scope() as session:
+        return messages.list_messages(session, actor, project_id, before_id=cursor, limit=limit)
+
+
+@router.post("/projects/{project_id}/messages", status_code=201, response_model=MessageOut)
+def post_message(
+    project_id: Id, body: messages.MessageCreate, request: Request, actor: CurrentActor
+) -> Response:
+    return write(
+        request,
+        actor,
+        lambda s: messages.post_message(s, actor, project_id, body),
+        body=body,
+        status_code=201,
+    )
+
+
+@router.patch("/messages/{message_id}", response_model=MessageOut)
+def edit_message(
+    message_id: Id, body: messages.MessageEdit, request: Request, actor: CurrentActor
+) -> Response:
+    return write(request, actor, lambda s: messages.edit_message(s, actor, message_id, body), body=body)
+
+
+@router.delete("/messages/{message_id}", status_code=204)
+def delete_message(message_id: Id, request: Request, actor: CurrentActor) -> Response:
+    return write(request, actor, lambda s: messages.delete_message(s, actor, message_id), status_code=204)

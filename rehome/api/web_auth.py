@@ -1,0 +1,98 @@
+"""Cookie sign-in for the browser: these endpoints set or clear the HttpOnly
+session cookie, which Reflex event handlers then read from the websocket."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from rehome.core.auth import invites, password_flows
+from rehome.core.auth.login import Credentials, authenticate
+from rehome.core.auth.sessions import create_session, resolve_session, revoke_session
+from rehome.core.db import session_scope
+from rehome.core.models import User
+from rehome.core.validation import Email, Password
+from rehome.settings import get_settings
+
+router = APIRouter(prefix="/auth", tags=["browser sign-in"], include_in_schema=False)
+
+
+def session_cookie(request: Request) -> str | None:
+    return request.cookies.get(get_settings().session_cookie_name)
+
+
+def _signed_in(user: User, request: Request, redirect: str = "/projects") -> JSONResponse:
+    with session_scope() as session:
+        token = create_session(session, user, request.headers.get("user-agent", ""))
+    settings = get_settings()
+    response = JSONResponse({"ok": True, "redirect": redirect})
+    response.set_cookie(
+        settings.session_cookie_name,
+        token,
+        max_age=settings.session_absolute_hours * 3600,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+class WebLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    password: Password
+    next: str = Field(default="/projects", max_length=300)
+
+
+def _local_path(target: str) -> str:
+    """Only same-site paths are followed after sign-in (no open redirects)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or target.startswith("/login"):
+        return "/projects"
+    return target
+
+
+@router.post("/login")
+def login(body: WebLogin, request: Request) -> JSONResponse:
+    with session_scope() as session:
+        user = authenticate(session, Credentials(email=body.email, password=body.password))
+    return _signed_in(user, request, _local_path(body.next))
+
+
+@router.post("/logout")
+def logout(request: Request) -> JSONResponse:
+    """Revoke the session server-side, so every tab using it is out at once."""
+    with session_scope() as session:
+        revoke_session(session, session_cookie(request))
+    response = JSONResponse({"ok": True, "redirect": "/login"})
+    response.delete_cookie(get_settings().session_cookie_name, path="/")
+    return response
+
+
+@router.get("/session")
+def current(request: Request) -> JSONResponse:
+    with session_scope() as session:
+        actor = resolve_session(session, session_cookie(request))
+    return JSONResponse({"signed_in": actor is not None})
+
+
+@router.post("/invite/accept")
+def accept_invite(body: invites.InviteAccept, request: Request) -> JSONResponse:
+    with session_scope() as session:
+        user = invites.accept_invite(session, body)
+    return _signed_in(user, request)
+
+
+@router.post("/reset/request")
+def request_reset(body: password_flows.ResetRequest) -> Response:
+    with session_scope() as session:
+        password_flows.request_reset(session, body)
+    return JSONResponse({"ok": True})
+
+
+@router.post("/reset/complete")
+def complete_reset(body: password_flows.ResetComplete, request: Request) -> JSONResponse:
+    with session_scope() as session:
+        user = password_flows.complete_reset(session, body)
+    return _signed_in(user, request)

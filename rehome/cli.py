@@ -1,0 +1,57 @@
+"""Ops commands: `python -m rehome <command>` (F-40)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from rehome.core.db import session_scope
+from rehome.core.errors import DomainError
+from rehome.logs import configure_logging
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def create_admin(args: argparse.Namespace) -> int:
+    from rehome.core.workspaces import create_admin as make
+
+    with session_scope() as session:
+        user = make(session, args.workspace, args.email, args.password, args.name or "")
+        user_id = user.id
+    print(user_id)
+    return 0
+
+
+def demo(_: argparse.Namespace) -> int:
+    from rehome.core.demo import DEMO_PASSWORD, load_demo
+
+    with session_scope() as session:
+        logins = load_demo(session)
+    print(f"Demo workspaces are ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
+    for login in logins:
+        print(f"  {login.workspace:<22} {login.role:<11} {login.email:<26} {login.name}")
+    return 0
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+    parser = argparse.ArgumentParser(prog="python -m rehome", description="ReHome operations")
+    sub = parser.add_subparsers(dest="command", required=True)
+    admin = sub.add_parser("create-admin", help="create a workspace admin (and the workspace if needed)")
+    admin.add_argument("--workspace", required=True)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", required=True)
+    admin.add_argument("--name", default="")
+    sub.add_parser("demo", help="load the demo workspaces and print their logins")
+    return parser, {"create-admin": create_admin, "demo": demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_logging()
+    parser, commands = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return commands[args.command](args)
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2

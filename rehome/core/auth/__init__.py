@@ -1,0 +1,1 @@
+"""Accounts: passwords, browser sessions, API tokens, invites, resets (F-03)."""

@@ -1,0 +1,44 @@
+"""Checking credentials without telling anyone whether an email exists."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session, select
+
+from rehome.core import ratelimit
+from rehome.core.auth.passwords import verify
+from rehome.core.auth.secrets import digest
+from rehome.core.errors import NotAuthenticated
+from rehome.core.models import User
+from rehome.core.validation import Email, Password
+from rehome.settings import get_settings
+
+BAD_CREDENTIALS = "Email or password is incorrect."
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    password: Password
+
+
+def _failures_limit() -> ratelimit.Limit:
+    settings = get_settings()
+    return ratelimit.Limit("login-fail", settings.login_max_failures, settings.login_failure_window)
+
+
+def authenticate(session: Session, credentials: Credentials) -> User:
+    """The user for these credentials; failures are counted per account."""
+    account = digest(credentials.email)[:32]
+    limit = _failures_limit()
+    ratelimit.check(limit, account)
+    user = session.exec(select(User).where(User.email == credentials.email)).first()
+    ok, new_hash = verify(credentials.password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        ratelimit.count(limit, account)
+        raise NotAuthenticated(BAD_CREDENTIALS)
+    if new_hash:
+        user.password_hash = new_hash
+        session.add(user)
+    ratelimit.clear(limit, account)
+    return user

@@ -1,0 +1,89 @@
+"""Server-side browser sessions: random token in an HttpOnly cookie, digest
+in the database, idle and absolute expiry, revocable everywhere at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from rehome.core.access import Actor
+from rehome.core.auth.secrets import digest, new_secret
+from rehome.core.clock import utcnow
+from rehome.core.models import User, UserSession
+from rehome.settings import get_settings
+
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(
+        user_id=int(user.id or 0),
+        workspace_id=user.workspace_id,
+        is_admin=user.is_admin,
+        name=user.name,
+        email=user.email,
+    )
+
+
+def create_session(session: Session, user: User, user_agent: str = "") -> str:
+    """Start a session and return the plain token for the cookie."""
+    settings = get_settings()
+    token = new_secret()
+    now = utcnow()
+    session.add(
+        UserSession(
+            token_hash=digest(token),
+            user_id=int(user.id or 0),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+            user_agent=user_agent[:300],
+        )
+    )
+    return token
+
+
+def resolve_session(session: Session, token: str | None) -> Actor | None:
+    """The actor behind a cookie, or None if it is unknown, expired or revoked."""
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == digest(token))
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    now = utcnow()
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    if (
+        record.revoked_at is not None
+        or record.expires_at <= now
+        or record.last_seen_at + idle <= now
+        or not user.is_active
+    ):
+        return None
+    if now - record.last_seen_at >= _TOUCH_EVERY:
+        record.last_seen_at = now
+        session.add(record)
+    return actor_for(user)
+
+
+def revoke_session(session: Session, token: str | None) -> None:
+    if token:
+        session.exec(
+            update(UserSession)
+            .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def revoke_user_sessions(session: Session, user_id: int, keep_token: str | None = None) -> None:
+    """End every session of a user (password change, reset, disable)."""
+    query = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    if keep_token:
+        query = query.where(UserSession.token_hash != digest(keep_token))
+    session.exec(query.values(revoked_at=utcnow()))

@@ -1,0 +1,78 @@
+"""The assistant's threads, messages, runs and stored digests (F-02, F-30)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+from rehome.core.models.base import created_at_field, json_field, optional_time_field
+
+
+class AgentThread(SQLModel, table=True):
+    __tablename__ = "agent_threads"
+    __table_args__ = (CheckConstraint("audience IN ('participant', 'admin')", name="ck_thread_audience"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="projects.id", index=True, ondelete="CASCADE")
+    created_by: int | None = Field(default=None, foreign_key="users.id", index=True)
+    audience: str = Field(default="participant", sa_type=String(20))
+    title: str = Field(default="", max_length=200)
+    status: str = Field(default="open", sa_type=String(20))
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class AgentMessage(SQLModel, table=True):
+    __tablename__ = "agent_messages"
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'assistant', 'tool', 'system')", name="ck_agent_message_role"),
+        Index("ix_agent_messages_thread_id", "thread_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="agent_threads.id", ondelete="CASCADE")
+    role: str = Field(sa_type=String(20))
+    content: str = Field(default="", sa_type=Text)
+    meta: dict = json_field()
+    created_at: datetime = created_at_field()
+
+
+class AgentRun(SQLModel, table=True):
+    __tablename__ = "agent_runs"
+    __table_args__ = (Index("ix_agent_runs_thread_id", "thread_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="agent_threads.id", ondelete="CASCADE")
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    status: str = Field(default="queued", sa_type=String(20))
+    provider: str = Field(default="", max_length=20)
+    model: str = Field(default="", max_length=80)
+    tokens_in: int = Field(default=0)
+    tokens_out: int = Field(default=0)
+    cost_cents: float = Field(default=0.0)
+    context_used: dict = json_field()
+    created_at: datetime = created_at_field()
+    started_at: datetime | None = optional_time_field()
+    finished_at: datetime | None = optional_time_field(index=True)
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class ProjectSummary(SQLModel, table=True):
+    __tablename__ = "project_summaries"
+    __table_args__ = (
+        CheckConstraint("type IN ('daily', 'weekly', 'milestone', 'meeting')", name="ck_summary_type"),
+        Index("ix_project_summaries_scope", "workspace_id", "project_id", "type", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    project_id: int | None = Field(default=None, foreign_key="projects.id", ondelete="CASCADE")
+    type: str = Field(sa_type=String(20))
+    audience: str = Field(default="participant", sa_type=String(20))
+    content: str = Field(default="", sa_type=Text)
+    meta: dict = json_field()
+    generated_at: datetime = created_at_field()

@@ -1,0 +1,99 @@
+"""The project's work: tasks and their status history, chat messages, files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Float, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+from rehome.core.models.base import created_at_field, optional_time_field
+
+TASK_STATUSES = ("backlog", "todo", "in_progress", "blocked", "done")
+TASK_PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_project_status_position", "project_id", "status", "position"),
+        CheckConstraint(
+            "status IN ('backlog', 'todo', 'in_progress', 'blocked', 'done')",
+            name="ck_task_status",
+        ),
+        CheckConstraint("priority IN ('low', 'normal', 'high', 'urgent')", name="ck_task_priority"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="projects.id", ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=Text)
+    status: str = Field(default="todo", sa_type=String(20))
+    priority: str = Field(default="normal", sa_type=String(10))
+    assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    due_date: date | None = Field(default=None, index=True)
+    position: float = Field(default=0.0, sa_type=Float)
+    internal: bool = Field(default=False)
+    internal_notes: str = Field(default="", sa_type=Text)
+    cost_cents: int | None = Field(default=None, ge=0)
+    created_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+    completed_at: datetime | None = optional_time_field()
+
+
+class TaskEvent(SQLModel, table=True):
+    """A status change (or creation) of a task: who did it and when."""
+
+    __tablename__ = "task_events"
+    __table_args__ = (Index("ix_task_events_project_created", "project_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="projects.id", ondelete="CASCADE")
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    kind: str = Field(default="status", sa_type=String(20))
+    from_status: str | None = Field(default=None, sa_type=String(20))
+    to_status: str | None = Field(default=None, sa_type=String(20))
+    created_at: datetime = created_at_field()
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_project_id", "project_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="projects.id", ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="users.id")
+    body: str = Field(sa_type=Text)
+    internal: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+    edited_at: datetime | None = optional_time_field()
+    deleted_at: datetime | None = optional_time_field()
+
+
+class MessageMention(SQLModel, table=True):
+    __tablename__ = "message_mentions"
+
+    message_id: int = Field(foreign_key="messages.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+
+
+class StoredFile(SQLModel, table=True):
+    __tablename__ = "files"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'clean', 'quarantined')", name="ck_file_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
+    uploaded_by: int | None = Field(default=None, foreign_key="users.id")
+    name: str = Field(max_length=255)
+    content_type: str = Field(max_length=120)
+    size_bytes: int = Field(ge=0)
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=400, unique=True)
+    status: str = Field(default="clean", sa_type=String(20))
+    internal: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+    deleted_at: datetime | None = optional_time_field()

@@ -1,0 +1,249 @@
+"""Tasks on a project's board: create, edit, move, delete, history (F-05)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from rehome.core.access import (
+    Action,
+    Actor,
+    ProjectScope,
+    Role,
+    project_people_filter,
+    project_scope,
+    task_scope,
+    visible_tasks,
+)
+from rehome.core.clock import utcnow
+from rehome.core.errors import Forbidden, Invalid
+from rehome.core.models import ProjectMembership, Task, TaskEvent, User
+from rehome.core.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.views import TaskOut, tasks_out, user_names
+
+Status = Literal["backlog", "todo", "in_progress", "blocked", "done"]
+Priority = Literal["low", "normal", "high", "urgent"]
+_GAP = 1024.0
+
+
+class TaskCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20_000)
+    status: Status = "todo"
+    priority: Priority = "normal"
+    assignee_id: int | None = Field(default=None, ge=1)
+    due_date: date | None = None
+    internal: bool = False
+    internal_notes: str = Field(default="", max_length=20_000)
+    cost_cents: int | None = Field(default=None, ge=0, le=10**13)
+
+
+class TaskPatch(BaseModel):
+    """Edit fields and/or move: `status` picks the column, `position` the index in it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=20_000)
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = Field(default=None, ge=1)
+    due_date: date | None = None
+    internal: bool | None = None
+    internal_notes: str | None = Field(default=None, max_length=20_000)
+    cost_cents: int | None = Field(default=None, ge=0, le=10**13)
+    position: int | None = Field(default=None, ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _no_null(self) -> TaskPatch:
+        for field in ("title", "description", "status", "priority", "internal", "internal_notes"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null.")
+        return self
+
+
+class TaskEventOut(BaseModel):
+    id: int
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    actor_id: int | None
+    actor_name: str
+    created_at: datetime
+
+
+def list_tasks(
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    *,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> Page[TaskOut]:
+    scope = project_scope(session, actor, project_id)
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = visible_tasks(scope)
+    if status:
+        query = query.where(Task.status == status)
+    if assignee_id:
+        query = query.where(Task.assignee_id == assignee_id)
+    if after_id:
+        query = query.where(Task.id > after_id)  # type: ignore[operator]
+    rows = list(session.exec(query.order_by(Task.id).limit(limit + 1)))  # type: ignore[arg-type]
+    return page_of(tasks_out(session, scope, rows), limit, lambda t: t.id)
+
+
+def get_task(session: Session, actor: Actor, task_id: int) -> TaskOut:
+    scope, task = task_scope(session, actor, task_id)
+    return tasks_out(session, scope, [task])[0]
+
+
+def create_task(session: Session, actor: Actor, project_id: int, data: TaskCreate) -> TaskOut:
+    scope = project_scope(session, actor, project_id, Action.CREATE_TASK)
+    _check_restricted_fields(scope, data.model_fields_set, data.internal)
+    _check_assignee(session, scope, data.assignee_id, data.internal)
+    task = Task(project_id=scope.project_id, created_by=actor.user_id, **data.model_dump())
+    task.position = _end_of_column(session, scope.project_id, data.status)
+    if data.status == "done":
+        task.completed_at = utcnow()
+    session.add(task)
+    session.flush()
+    _record_event(session, task, actor, "created", None, task.status)
+    return tasks_out(session, scope, [task])[0]
+
+
+def update_task(session: Session, actor: Actor, task_id: int, data: TaskPatch) -> TaskOut:
+    scope, task = task_scope(session, actor, task_id, Action.EDIT_TASK)
+    changes = data.model_dump(exclude_unset=True)
+    internal = changes.get("internal", task.internal)
+    _check_restricted_fields(scope, set(changes), bool(changes.get("internal")))
+    if "assignee_id" in changes or "internal" in changes:
+        _check_assignee(session, scope, changes.get("assignee_id", task.assignee_id), internal)
+    position = changes.pop("position", None)
+    old_status = task.status
+    for field, value in changes.items():
+        setattr(task, field, value)
+    if position is not None or task.status != old_status:
+        index = position if position is not None else 10**9
+        task.position = _position_at(session, scope, task.status, index, int(task.id or 0))
+    if task.status != old_status:
+        task.completed_at = utcnow() if task.status == "done" else None
+        _record_event(session, task, actor, "status", old_status, task.status)
+    task.updated_at = utcnow()
+    session.add(task)
+    return tasks_out(session, scope, [task])[0]
+
+
+def delete_task(session: Session, actor: Actor, task_id: int) -> None:
+    _, task = task_scope(session, actor, task_id, Action.DELETE_TASK)
+    session.delete(task)
+
+
+def task_history(session: Session, actor: Actor, task_id: int) -> list[TaskEventOut]:
+    task_scope(session, actor, task_id)
+    events = session.exec(
+        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)  # type: ignore[arg-type]
+    ).all()
+    names = user_names(session, (e.actor_id for e in events))
+    return [
+        TaskEventOut(
+            id=int(e.id or 0),
+            kind=e.kind,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            actor_id=e.actor_id,
+            actor_name=names.get(e.actor_id or 0, "Someone"),
+            created_at=e.created_at,
+        )
+        for e in events
+    ]
+
+
+def _check_restricted_fields(scope: ProjectScope, fields: set[str], internal: bool) -> None:
+    touches_internal = internal or bool(fields & {"internal", "internal_notes"})
+    if touches_internal and not scope.can(Action.MARK_INTERNAL):
+        raise Forbidden("Only admins and team members may set internal fields.")
+    if "cost_cents" in fields and not scope.sees_costs:
+        raise Forbidden("Only admins and team members may set costs.")
+
+
+def _check_assignee(session: Session, scope: ProjectScope, assignee_id: int | None, internal: bool) -> None:
+    """Assignees are people of the project; clients never get internal tasks."""
+    if assignee_id is None:
+        return
+    row = session.exec(
+        select(User.id, User.is_admin, ProjectMembership.role)
+        .outerjoin(
+            ProjectMembership,
+            (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == scope.project_id),
+        )
+        .where(User.id == assignee_id, project_people_filter(scope.project_id, scope.actor.workspace_id))
+    ).first()
+    if row is None:
+        raise Invalid({"assignee_id": "Choose someone who works on this project."})
+    if internal and not row[1] and row[2] == Role.CLIENT.value:
+        raise Invalid({"assignee_id": "Clients cannot be assigned internal tasks."})
+
+
+def _end_of_column(session: Session, project_id: int, status: str) -> float:
+    top = session.exec(
+        select(func.max(Task.position)).where(Task.project_id == project_id, Task.status == status)
+    ).one()
+    return float(top or 0.0) + _GAP
+
+
+def _position_at(session: Session, scope: ProjectScope, status: str, index: int, task_id: int) -> float:
+    """A position that puts the task at `index` among the column's visible tasks."""
+    column = (
+        select(Task.position)
+        .where(
+            Task.project_id == scope.project_id,
+            Task.status == status,
+            Task.id != task_id,
+            scope.internal_filter(Task.internal),
+        )
+        .order_by(Task.position)
+    )
+    neighbours = list(session.exec(column.offset(max(index - 1, 0)).limit(2)))
+    if index == 0:
+        return (neighbours[0] - _GAP) if neighbours else _GAP
+    if not neighbours:
+        return _end_of_column(session, scope.project_id, status)
+    if len(neighbours) == 1:
+        return neighbours[0] + _GAP
+    before, after = neighbours
+    middle = (before + after) / 2
+    if before < middle < after:
+        return middle
+    _renumber(session, scope.project_id, status)
+    return _position_at(session, scope, status, index, task_id)
+
+
+def _renumber(session: Session, project_id: int, status: str) -> None:
+    """Spread a column out again once repeated moves exhaust float precision."""
+    tasks = session.exec(
+        select(Task).where(Task.project_id == project_id, Task.status == status).order_by(Task.position)  # type: ignore[arg-type]
+    ).all()
+    for i, task in enumerate(tasks, start=1):
+        task.position = i * _GAP
+        session.add(task)
+    session.flush()
+
+
+def _record_event(session: Session, task: Task, actor: Actor, kind: str, old: str | None, new: str) -> None:
+    session.add(
+        TaskEvent(
+            task_id=int(task.id or 0),
+            project_id=task.project_id,
+            actor_id=actor.user_id,
+            kind=kind,
+            from_status=old,
+            to_status=new,
+        )
+    )

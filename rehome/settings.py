@@ -1,0 +1,135 @@
+"""Every setting ReHome reads, from the environment or a `.env` file.
+
+This is the only module that reads environment variables. The defaults give
+the embedded mode (SQLite, local files, console mail, in-process jobs and
+event bus, offline AI), so a fresh clone runs with nothing set.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Application settings; names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=ROOT_DIR / ".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Runtime
+    app_env: Literal["development", "production", "test"] = "development"
+    app_url: str = "http://localhost:3000"
+    secret_key: str = ""
+    data_dir: Path = ROOT_DIR / "data"
+    log_level: str = "INFO"
+    log_json: bool = True
+    sentry_dsn: str = ""
+    cors_origins: list[str] = Field(default_factory=list)
+
+    # Stores
+    database_url: str = ""
+    redis_url: str = ""
+    celery_broker_url: str = ""
+
+    # Sessions and accounts
+    session_cookie_name: str = "rehome_session"
+    session_idle_minutes: int = Field(default=12 * 60, ge=1)
+    session_absolute_hours: int = Field(default=14 * 24, ge=1)
+    invite_ttl_hours: int = Field(default=7 * 24, ge=1)
+    password_reset_ttl_minutes: int = Field(default=60, ge=1)
+    password_min_length: int = Field(default=10, ge=8)
+
+    # Rate limits (F-34); windows are in seconds
+    login_max_failures: int = Field(default=10, ge=1)
+    login_failure_window: int = Field(default=15 * 60, ge=1)
+    api_rate_per_minute: int = Field(default=600, ge=1)
+    agent_rate_per_minute: int = Field(default=5, ge=1)
+    agent_rate_per_day: int = Field(default=50, ge=1)
+    agent_rate_workspace_per_day: int = Field(default=500, ge=1)
+
+    # HTTP
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+
+    # AI (F-30..F-34)
+    ai_provider: Literal["anthropic", "openai", "offline"] = "anthropic"
+    ai_model: str = "claude-3-5-haiku-20241022"
+    ai_fallback_provider: Literal["anthropic", "openai", "offline", ""] = "openai"
+    ai_fallback_model: str = "gpt-4o-mini"
+    ai_temperature: float = Field(default=0.7, ge=0, le=2)
+    ai_max_tokens: int = Field(default=8192, ge=1)
+    ai_timeout: float = Field(default=60.0, gt=0)
+    ai_token_safety: float = Field(default=0.10, ge=0, lt=1)
+    ai_context_tokens: int = Field(default=24_000, ge=1000)
+    anthropic_api_key: str = ""
+    openai_api_key: str = ""
+    anthropic_base_url: str = ""
+    openai_base_url: str = ""
+    ai_budget_user_day_cents: int = Field(default=200, ge=0)
+    ai_budget_workspace_day_cents: int = Field(default=2_000, ge=0)
+    ai_budget_workspace_month_cents: int = Field(default=30_000, ge=0)
+
+    # Files (F-08)
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    aws_access_key_id: str = ""
+    aws_secret_access_key: str = ""
+    aws_region: str = "us-east-1"
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+
+    # Mail (F-35)
+    resend_api_key: str = ""
+    mail_from: str = "ReHome <no-reply@rehome.local>"
+    smtp_url: str = ""
+
+    @field_validator("app_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry `Secure` whenever the app is served over HTTPS."""
+        return self.app_url.startswith("https://")
+
+    @property
+    def db_url(self) -> str:
+        """SQLAlchemy URL; PostgreSQL URLs are pointed at the psycopg 3 driver."""
+        url = self.database_url or f"sqlite:///{self.data_dir / 'rehome.db'}"
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return self.cors_origins or [self.app_url]
+
+    def signing_key(self) -> bytes:
+        """The HMAC key; in development one is made once and kept in data_dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        if self.is_production:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests clear the cache to change them."""
+    return Settings()

@@ -1,0 +1,112 @@
+"""Account page: password and API tokens."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from rehome.core.auth.api_tokens import TokenOut
+from rehome.ui.account.state import AccountState
+from rehome.ui.components.forms import field, form_error, notice
+from rehome.ui.layout import app_shell
+
+
+def _password_card() -> rx.Component:
+    errors = AccountState.password_errors
+    return rx.card(
+        rx.heading("Password", size="4", margin_bottom="3"),
+        form_error(errors.get("_form", "")),
+        notice(
+            rx.cond(AccountState.password_saved, "Password changed. Your other sessions were signed out.", "")
+        ),
+        rx.form(
+            rx.vstack(
+                field(
+                    "Current password",
+                    "current_password",
+                    errors.get("current_password", ""),
+                    type="password",
+                    auto_complete="current-password",
+                ),
+                field(
+                    "New password",
+                    "new_password",
+                    errors.get("new_password", ""),
+                    type="password",
+                    auto_complete="new-password",
+                ),
+                rx.button("Change password", type="submit"),
+                spacing="3",
+                align="start",
+            ),
+            on_submit=AccountState.change_password,
+            reset_on_submit=True,
+            id="password-form",
+        ),
+    )
+
+
+def _token_row(token: rx.Var[TokenOut]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(token.name),
+        rx.table.cell(rx.code(token.prefix + "…")),
+        rx.table.cell(rx.moment(token.created_at, from_now=True)),
+        rx.table.cell(rx.cond(token.last_used_at, rx.moment(token.last_used_at, from_now=True), "never")),
+        rx.table.cell(
+            rx.button(
+                "Revoke",
+                size="1",
+                color_scheme="red",
+                variant="soft",
+                on_click=AccountState.revoke_token(token.id),
+            )
+        ),
+    )
+
+
+def _tokens_card() -> rx.Component:
+    return rx.card(
+        rx.heading("API tokens", size="4", margin_bottom="1"),
+        rx.text(
+            "For the ReHome mobile app and scripts. A token is shown once.", size="2", color_scheme="gray"
+        ),
+        rx.cond(
+            AccountState.new_token != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text("Copy your new token now; it will not be shown again:"),
+                    rx.code(AccountState.new_token, id="new-token", word_break="break-all"),
+                    rx.button("Done", size="1", on_click=AccountState.forget_new_token),
+                ),
+                icon="key",
+                color_scheme="green",
+                margin_y="3",
+            ),
+        ),
+        form_error(AccountState.token_error),
+        rx.form(
+            rx.hstack(
+                rx.input(name="token_name", placeholder="Token name, e.g. iPad", max_length=80),
+                rx.button("Create token", type="submit"),
+                margin_y="3",
+            ),
+            on_submit=AccountState.create_token,
+            reset_on_submit=True,
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[rx.table.column_header_cell(h) for h in ("Name", "Token", "Created", "Last used", "")]
+                )
+            ),
+            rx.table.body(rx.foreach(AccountState.tokens, _token_row)),
+            width="100%",
+        ),
+        overflow_x="auto",
+    )
+
+
+def account_page() -> rx.Component:
+    return app_shell(
+        rx.heading("Account", size="6", margin_bottom="4"),
+        rx.grid(_password_card(), _tokens_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4"),
+    )

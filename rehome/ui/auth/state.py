@@ -1,0 +1,65 @@
+"""Sign-in pages: the HTTP endpoints do the work, this state shows the outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from rehome.core.auth.invites import preview_invite
+from rehome.core.db import session_scope
+from rehome.core.errors import NotFound
+from rehome.ui.session import SessionState
+
+
+class AuthState(SessionState):
+    error: str = ""
+    field_errors: dict[str, str] = {}
+    sent: bool = False
+    invite_email: str = ""
+    invite_workspace: str = ""
+    invite_ok: bool = False
+
+    def _clear(self) -> None:
+        self.error, self.field_errors, self.sent = "", {}, False
+
+    @rx.event
+    def load_login(self) -> rx.event.EventSpec | None:
+        """Already signed in? Go straight on."""
+        self._clear()
+        if self._actor() is not None:
+            return rx.redirect("/projects", replace=True)
+        return None
+
+    @rx.event
+    def load_form(self) -> None:
+        self._clear()
+
+    @rx.event
+    def load_invite(self) -> None:
+        self._clear()
+        token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            with session_scope() as session:
+                info = preview_invite(session, token)
+        except NotFound as error:
+            self.invite_ok, self.error = False, error.message
+            return
+        self.invite_ok = True
+        self.invite_email, self.invite_workspace = info["email"], info["workspace"]
+
+    @rx.event
+    def on_result(self, result: dict[str, Any]) -> None:
+        """What the sign-in endpoint answered (a success has already navigated)."""
+        if not isinstance(result, dict) or result.get("ok"):
+            self._clear()
+            return
+        error = result.get("error") or {}
+        self.field_errors = {k.split(".")[-1]: str(v) for k, v in (error.get("fields") or {}).items()}
+        self.error = str(error.get("message") or "Something went wrong. Try again.")
+
+    @rx.event
+    def on_reset_requested(self, result: dict[str, Any]) -> None:
+        self.on_result(result)
+        if isinstance(result, dict) and result.get("ok"):
+            self.sent = True

@@ -1,0 +1,19 @@
+"""Reflex configuration, built from ReHome's settings (the only env reader)."""
+
+import reflex as rx
+
+from rehome.settings import get_settings
+
+_settings = get_settings()
+_settings.data_dir.mkdir(parents=True, exist_ok=True)  # home of the embedded SQLite file
+
+config = rx.Config(
+    app_name="rehome",
+    db_url=_settings.db_url,
+    redis_url=_settings.redis_url or None,
+    cors_allowed_origins=_settings.allowed_origins,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

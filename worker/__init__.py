@@ -1,0 +1,1 @@
+"""Celery worker and beat for ReHome; imports the core, never the UI."""

@@ -1,0 +1,43 @@
+"""Thin Celery wrappers around core jobs: arguments are ids and plain values."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from celery.signals import worker_ready
+
+from rehome.core.health import WORKER_HEARTBEAT_KEY
+from rehome.core.jobs import run_job
+from rehome.core.kv import get_redis
+from worker.app import celery_app
+
+log = logging.getLogger(__name__)
+HEARTBEAT_EVERY = 20  # seconds; /health calls a worker stale after 90
+
+
+@celery_app.task(
+    name="rehome.run_job",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_job_task(name: str, kwargs: dict[str, Any]) -> None:
+    run_job(name, kwargs)
+
+
+def _heartbeat_forever() -> None:
+    while True:
+        try:
+            get_redis().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=300)
+        except Exception:  # Redis may blip; the next beat will tell
+            log.warning("worker heartbeat failed", exc_info=True)
+        time.sleep(HEARTBEAT_EVERY)
+
+
+@worker_ready.connect
+def _start_heartbeat(**_: Any) -> None:
+    threading.Thread(target=_heartbeat_forever, name="rehome-heartbeat", daemon=True).start()
