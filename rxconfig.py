@@ -14,6 +14,10 @@ config = rx.Config(
     cors_allowed_origins=_settings.allowed_origins,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="orange", gray_color="sand", radius="medium"),
+        ),
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -20,7 +20,6 @@ configure_logging()
 install_dispatcher()
 
 app = rx.App(
-    theme=rx.theme(accent_color="orange", gray_color="sand", radius="medium", scaling="100%"),
     head_components=[
         rx.el.script(src="/rehome.js"),
         rx.el.meta(name="theme-color", content="#f76b15"),

@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from rehome.core import audit
-from rehome.core.access import Action, Actor, project_scope, workspace_user
+from rehome.core.access import Action, Actor, project_scope, require_admin, workspace_user
 from rehome.core.errors import NotFound
 from rehome.core.models import ProjectMembership, User
 from rehome.core.views import MemberOut
@@ -37,6 +37,7 @@ def upsert_membership(session: Session, project_id: int, user_id: int, role: str
 
 
 def list_members(session: Session, actor: Actor, project_id: int) -> list[MemberOut]:
+    require_admin(actor)
     scope = project_scope(session, actor, project_id, Action.MANAGE)
     rows = session.exec(
         select(User, ProjectMembership.role)
@@ -51,6 +52,7 @@ def list_members(session: Session, actor: Actor, project_id: int) -> list[Member
 
 
 def set_member(session: Session, actor: Actor, project_id: int, user_id: int, data: MemberSet) -> MemberOut:
+    require_admin(actor)
     scope = project_scope(session, actor, project_id, Action.MANAGE)
     user = workspace_user(session, actor, user_id)
     upsert_membership(session, scope.project_id, user_id, data.role)
@@ -67,6 +69,7 @@ def set_member(session: Session, actor: Actor, project_id: int, user_id: int, da
 
 
 def remove_member(session: Session, actor: Actor, project_id: int, user_id: int) -> None:
+    require_admin(actor)
     scope = project_scope(session, actor, project_id, Action.MANAGE)
     workspace_user(session, actor, user_id)
     result = session.exec(

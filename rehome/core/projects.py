@@ -114,6 +114,7 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate) -> Proje
 
 
 def update_project(session: Session, actor: Actor, project_id: int, data: ProjectPatch) -> ProjectOut:
+    require_admin(actor)
     scope = project_scope(session, actor, project_id, Action.MANAGE)
     changes = data.model_dump(exclude_unset=True)
     project = scope.project

@@ -1,0 +1,139 @@
+"""Fixtures: a fresh migrated database per test (SQLite always; PostgreSQL and
+Redis for integration tests), inline jobs, and an in-process API client."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import redis as redis_lib
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from rehome.api.app import build_api
+from rehome.core import jobs
+from rehome.core.db import get_engine
+from tests.support import BASE_ENV, IN_CI, PG_URL, REDIS_URL, apply_env, migrate, unavailable
+
+_SKIPPED: list[str] = []
+
+
+def _skip_or_fail(message: str) -> None:
+    if IN_CI:
+        pytest.fail(message + " — under CI=true this is a failure, not a skip")
+    if message not in _SKIPPED:
+        _SKIPPED.append(message)
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for message in _SKIPPED:
+        terminalreporter.write_line(f"NOTICE: {message}", yellow=True)
+
+
+@pytest.fixture(autouse=True)
+def _base_env(tmp_path: Path) -> None:
+    apply_env(**BASE_ENV, DATA_DIR=str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    apply_env(**BASE_ENV)
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "rehome.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    apply_env(DATABASE_URL=url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """Create the test database once (dropping leftovers) and migrate it."""
+    admin_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    name = PG_URL.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        _skip_or_fail(unavailable("PostgreSQL", admin_url, error))
+    apply_env(**BASE_ENV)
+    migrate(PG_URL)
+    yield PG_URL
+    get_engine().dispose()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_db(pg_template: str) -> Iterator[str]:
+    apply_env(DATABASE_URL=pg_template)
+    yield pg_template
+    engine = get_engine()
+    with engine.begin() as conn:
+        query = "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+        tables = [row[0] for row in conn.execute(text(query))]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def real_redis() -> Iterator[str]:
+    client = redis_lib.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis_lib.RedisError as error:
+        _skip_or_fail(unavailable("Redis", REDIS_URL, error))
+    client.flushdb()
+    apply_env(REDIS_URL=REDIS_URL)
+    yield REDIS_URL
+    client.flushdb()
+    apply_env(REDIS_URL="")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db(request: pytest.FixtureRequest) -> str:
+    """Run a test on the embedded default and on PostgreSQL alike."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_db")
+    return request.getfixturevalue("sqlite_db")
+
+
+@pytest.fixture
+def db(sqlite_db: str) -> str:
+    return sqlite_db
+
+
+@pytest.fixture
+def sent_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Run jobs inline (as the worker would) and keep a record of them."""
+    record: list[tuple[str, dict[str, Any]]] = []
+
+    def dispatch(name: str, kwargs: dict[str, Any]) -> None:
+        record.append((name, kwargs))
+        jobs.run_job(name, kwargs)
+
+    jobs.set_dispatcher(dispatch)
+    yield record
+    jobs.set_dispatcher(None)
+
+
+@pytest.fixture(scope="session")
+def api_app() -> Any:
+    return build_api()
+
+
+@pytest.fixture
+def client(api_app: Any) -> Iterator[TestClient]:
+    with TestClient(api_app, raise_server_exceptions=False) as test_client:
+        yield test_client

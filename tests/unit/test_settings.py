@@ -1,0 +1,49 @@
+"""Settings: defaults give the embedded mode, and `.env.example` documents all."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rehome.settings import Settings
+from tests.support import ROOT
+
+
+def test_env_example_lists_every_setting_with_a_comment() -> None:
+    text = (ROOT / ".env.example").read_text()
+    documented = re.findall(r"^([A-Z_0-9]+)=", text, re.M)
+    assert set(documented) == {name.upper() for name in Settings.model_fields}
+    for name in documented:  # each variable sits under a comment or a section rule
+        before = text[: text.index(f"\n{name}=")].rstrip("\n").splitlines()
+        assert before[-1].startswith("#") or re.match(r"^[A-Z_0-9]+=", before[-1]), name
+
+
+def test_defaults_are_the_embedded_mode(tmp_path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    assert settings.db_url == f"sqlite:///{tmp_path / 'rehome.db'}"
+    assert settings.redis_url == ""
+    assert settings.celery_broker_url == ""
+    assert settings.ai_provider == "anthropic"
+    assert settings.ai_model == "claude-3-5-haiku-20241022"
+    assert (settings.ai_max_tokens, settings.ai_timeout, settings.ai_token_safety) == (8192, 60.0, 0.10)
+    assert not settings.secure_cookies
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u@h:5432/db", "postgresql+psycopg://u@h:5432/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ],
+)
+def test_postgres_urls_use_psycopg3(given: str, expected: str) -> None:
+    assert Settings(_env_file=None, database_url=given).db_url == expected
+
+
+def test_production_needs_a_secret_key(tmp_path) -> None:
+    with pytest.raises(RuntimeError):
+        Settings(_env_file=None, app_env="production", secret_key="", data_dir=tmp_path).signing_key()
+    dev = Settings(_env_file=None, secret_key="", data_dir=tmp_path)
+    assert dev.signing_key() == dev.signing_key()  # made once, then kept
