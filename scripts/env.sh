@@ -33,7 +33,9 @@ ensure_venv() {  # $1: requirements file
   local want; want="$(cat "$ROOT"/requirements*.txt | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "Installing Python packages from $1 (about a minute the first time)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    # (the filter hides pip's notes about this machine's extra package folders)
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" 2>&1 |
+      { grep -v "is ignored: it is neither a file nor a directory" || true; }
     echo "$want" > "$stamp"
   fi
 }

@@ -3,6 +3,7 @@ Redis for integration tests), inline jobs, and an in-process API client."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,8 +37,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _base_env(tmp_path: Path) -> None:
+def _base_env(tmp_path: Path) -> Iterator[None]:
+    """Each test starts from the same settings and leaves none behind."""
+    saved = dict(os.environ)
     apply_env(**BASE_ENV, DATA_DIR=str(tmp_path / "data"))
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")

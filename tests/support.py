@@ -23,6 +23,7 @@ BASE_ENV = {
     "SECRET_KEY": "test-secret-key",
     "LOG_JSON": "false",
     "LOG_LEVEL": "WARNING",
+    "DATABASE_URL": "",
     "REDIS_URL": "",
     "CELERY_BROKER_URL": "",
     "ANTHROPIC_API_KEY": "",
