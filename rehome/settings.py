@@ -113,7 +113,13 @@ class Settings(BaseSettings):
 
     @property
     def allowed_origins(self) -> list[str]:
-        return self.cors_origins or [self.app_url]
+        """Explicit origins; a localhost APP_URL also admits its 127.0.0.1 twin."""
+        if self.cors_origins:
+            return self.cors_origins
+        origins = [self.app_url]
+        if "://localhost" in self.app_url and not self.is_production:
+            origins.append(self.app_url.replace("://localhost", "://127.0.0.1"))
+        return origins
 
     def signing_key(self) -> bytes:
         """The HMAC key; in development one is made once and kept in data_dir."""

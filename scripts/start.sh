@@ -11,5 +11,6 @@ LOG_LEVEL=WARNING reflex db migrate
 say "Loading the demo workspaces"
 python -m rehome demo
 PORT="${PORT:-3000}"
+export APP_URL="${APP_URL:-http://localhost:$PORT}"
 say "Starting ReHome on http://localhost:$PORT (the first start builds the frontend, about a minute)"
 exec reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT"
