@@ -21,6 +21,32 @@ window.rehome = {
     }
     return { ok: response.ok, status: response.status, error: body.error || null };
   },
+  // Chat scrolling: stay pinned to the newest message unless the reader has
+  // scrolled up, keep the reader's place when older messages are prepended,
+  // and page older messages in when the top comes into view.
+  chatScroll(containerId, olderButtonId) {
+    const box = document.getElementById(containerId);
+    if (!box || box.dataset.watched) return;
+    box.dataset.watched = "1";
+    let pinned = true;
+    let lastHeight = box.scrollHeight;
+    let lastTop = box.scrollTop;
+    box.scrollTop = box.scrollHeight;
+    box.addEventListener("scroll", () => {
+      pinned = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+      lastTop = box.scrollTop;
+      if (box.scrollTop < 40) {
+        const older = document.getElementById(olderButtonId);
+        if (older && !older.disabled) older.click();
+      }
+    });
+    new MutationObserver(() => {
+      const grown = box.scrollHeight - lastHeight;
+      if (pinned) box.scrollTop = box.scrollHeight;
+      else if (grown > 0 && lastTop < 40) box.scrollTop = lastTop + grown;
+      lastHeight = box.scrollHeight;
+    }).observe(box, { childList: true, subtree: true });
+  },
   async submitForm(formId, url, extra) {
     const form = document.getElementById(formId);
     const data = Object.fromEntries(new FormData(form).entries());

@@ -12,6 +12,10 @@ from rehome.ui.account.state import AccountState
 from rehome.ui.auth.pages import forgot_page, invite_page, login_page, reset_page
 from rehome.ui.auth.state import AuthState
 from rehome.ui.home import HomeState, home_page
+from rehome.ui.notifications.page import notifications_page
+from rehome.ui.notifications.state import NotificationsState
+from rehome.ui.project.page import project_page
+from rehome.ui.project.state import ProjectState
 from rehome.ui.projects.page import projects_page
 from rehome.ui.projects.state import ProjectsState
 from worker.dispatch import install_dispatcher
@@ -24,6 +28,7 @@ app = rx.App(
         rx.el.script(src="/rehome.js"),
         rx.el.meta(name="theme-color", content="#f76b15"),
     ],
+    stylesheets=["/rehome.css"],
     api_transformer=build_api(),
 )
 app.add_page(home_page, route="/", title="ReHome", on_load=HomeState.route)
@@ -33,3 +38,12 @@ app.add_page(reset_page, route="/reset/[token]", title="New password · ReHome",
 app.add_page(invite_page, route="/invite/[token]", title="Join · ReHome", on_load=AuthState.load_invite)
 app.add_page(projects_page, route="/projects", title="Projects · ReHome", on_load=ProjectsState.load)
 app.add_page(account_page, route="/account", title="Account · ReHome", on_load=AccountState.load)
+app.add_page(
+    project_page, route="/projects/[project_id]", title="Project · ReHome", on_load=ProjectState.load
+)
+app.add_page(
+    notifications_page,
+    route="/notifications",
+    title="Notifications · ReHome",
+    on_load=NotificationsState.load,
+)

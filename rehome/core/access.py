@@ -131,6 +131,16 @@ def visible_project_filter(actor: Actor, *, include_archived: bool = False) -> C
     return and_(*conditions)
 
 
+def internal_visible(actor: Actor, project_id: ColumnElement, internal: ColumnElement) -> ColumnElement[bool]:
+    """`ProjectScope.sees_internal` across many projects at once, in SQL."""
+    if actor.is_admin:
+        return true()
+    firm_side = select(ProjectMembership.project_id).where(
+        ProjectMembership.user_id == actor.user_id, ProjectMembership.role != Role.CLIENT.value
+    )
+    return or_(internal == false(), project_id.in_(firm_side))
+
+
 def visible_projects(actor: Actor, *, include_archived: bool = False) -> Select:
     return select(Project).where(visible_project_filter(actor, include_archived=include_archived))
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from rehome.core import audit
+from rehome.core import audit, events
 from rehome.core.access import Action, Actor, project_scope, require_admin, workspace_user
 from rehome.core.errors import NotFound
 from rehome.core.models import ProjectMembership, User
@@ -56,6 +56,7 @@ def set_member(session: Session, actor: Actor, project_id: int, user_id: int, da
     scope = project_scope(session, actor, project_id, Action.MANAGE)
     user = workspace_user(session, actor, user_id)
     upsert_membership(session, scope.project_id, user_id, data.role)
+    events.emit(session, scope.project_id, events.PROJECT_CHANGED)
     audit.record(
         session,
         actor,
@@ -80,6 +81,7 @@ def remove_member(session: Session, actor: Actor, project_id: int, user_id: int)
     )
     if not result.rowcount:
         raise NotFound("This user is not a member of the project.")
+    events.emit(session, scope.project_id, events.PROJECT_CHANGED)
     audit.record(
         session,
         actor,

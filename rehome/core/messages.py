@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from rehome.core import events, notifications
 from rehome.core.access import (
     Action,
     Actor,
@@ -61,7 +62,9 @@ def post_message(session: Session, actor: Actor, project_id: int, data: MessageC
     message = Message(project_id=scope.project_id, author_id=actor.user_id, body=body, internal=data.internal)
     session.add(message)
     session.flush()
-    _save_mentions(session, scope, message, data.mention_ids)
+    mentioned = _save_mentions(session, scope, message, data.mention_ids)
+    events.emit(session, scope.project_id, events.MESSAGE_SENT, message_id=message.id, actor_id=actor.user_id)
+    _notify_mentioned(session, scope, message, mentioned)
     return messages_out(session, [message])[0]
 
 
@@ -73,7 +76,11 @@ def edit_message(session: Session, actor: Actor, message_id: int, data: MessageE
     message.body = _clean(data.body)
     message.edited_at = utcnow()
     session.add(message)
-    _save_mentions(session, scope, message, [])
+    mentioned = _save_mentions(session, scope, message, [])
+    events.emit(
+        session, scope.project_id, events.MESSAGE_EDITED, message_id=message.id, actor_id=actor.user_id
+    )
+    _notify_mentioned(session, scope, message, mentioned)
     return messages_out(session, [message])[0]
 
 
@@ -85,6 +92,9 @@ def delete_message(session: Session, actor: Actor, message_id: int) -> None:
     message.body = ""
     session.add(message)
     session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    events.emit(
+        session, scope.project_id, events.MESSAGE_DELETED, message_id=message_id, actor_id=actor.user_id
+    )
 
 
 def mentioned_ids(session: Session, message_id: int) -> list[int]:
@@ -121,6 +131,21 @@ def _save_mentions(session: Session, scope: ProjectScope, message: Message, expl
     for user_id in sorted(found):
         session.add(MessageMention(message_id=int(message.id or 0), user_id=user_id))
     return sorted(found)
+
+
+def _notify_mentioned(session: Session, scope: ProjectScope, message: Message, user_ids: list[int]) -> None:
+    """One notification per person and message, however often it is edited."""
+    notifications.notify(
+        session,
+        user_ids=user_ids,
+        workspace_id=scope.actor.workspace_id,
+        project_id=scope.project_id,
+        kind="mention",
+        title=f"{scope.actor.name} mentioned you in {scope.project.name}",
+        body=message.body[:200],
+        link=f"/projects/{scope.project_id}?tab=chat&message={message.id}",
+        dedupe_key=f"mention:{message.id}",
+    )
 
 
 def _names_in(name: str, text: str) -> bool:

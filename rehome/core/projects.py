@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from rehome.core import audit
+from rehome.core import audit, events
 from rehome.core.access import (
     Action,
     Actor,
@@ -122,6 +122,7 @@ def update_project(session: Session, actor: Actor, project_id: int, data: Projec
         setattr(project, field, value)
     project.updated_at = utcnow()
     session.add(project)
+    events.emit(session, int(project.id or 0), events.PROJECT_CHANGED)
     audit.record(
         session,
         actor,
@@ -142,6 +143,7 @@ def archive_project(session: Session, actor: Actor, project_id: int) -> ProjectO
         raise Conflict("This project is already archived.")
     project.archived_at = utcnow()
     session.add(project)
+    events.emit(session, int(project.id or 0), events.PROJECT_CHANGED)
     audit.record(
         session, actor, "project.archived", project_id=project.id, target_type="project", target_id=project.id
     )

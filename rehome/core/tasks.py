@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from rehome.core import events, notifications
 from rehome.core.access import (
     Action,
     Actor,
@@ -44,7 +45,8 @@ class TaskCreate(BaseModel):
 
 
 class TaskPatch(BaseModel):
-    """Edit fields and/or move: `status` picks the column, `position` the index in it."""
+    """Edit fields and/or move: `status` picks the column; `position` (an index in
+    it), `before_task_id` or `after_task_id` (a neighbour in it) picks the place."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -57,6 +59,15 @@ class TaskPatch(BaseModel):
     internal_notes: str | None = Field(default=None, max_length=20_000)
     cost_cents: int | None = Field(default=None, ge=0, le=10**13)
     position: int | None = Field(default=None, ge=0, le=1_000_000)
+    before_task_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    after_task_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+
+    @model_validator(mode="after")
+    def _one_place(self) -> TaskPatch:
+        places = [self.position, self.before_task_id, self.after_task_id]
+        if sum(p is not None for p in places) > 1:
+            raise ValueError("Give only one of position, before_task_id and after_task_id.")
+        return self
 
     @model_validator(mode="after")
     def _no_null(self) -> TaskPatch:
@@ -115,6 +126,8 @@ def create_task(session: Session, actor: Actor, project_id: int, data: TaskCreat
     session.add(task)
     session.flush()
     _record_event(session, task, actor, "created", None, task.status)
+    events.emit(session, scope.project_id, events.TASK_CREATED, task_id=task.id, actor_id=actor.user_id)
+    _notify_assignee(session, scope, task)
     return tasks_out(session, scope, [task])[0]
 
 
@@ -125,24 +138,30 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskPatch) -
     _check_restricted_fields(scope, set(changes), bool(changes.get("internal")))
     if "assignee_id" in changes or "internal" in changes:
         _check_assignee(session, scope, changes.get("assignee_id", task.assignee_id), internal)
-    position = changes.pop("position", None)
-    old_status = task.status
+    place = {key: changes.pop(key, None) for key in ("position", "before_task_id", "after_task_id")}
+    old_status, old_assignee = task.status, task.assignee_id
     for field, value in changes.items():
         setattr(task, field, value)
-    if position is not None or task.status != old_status:
-        index = position if position is not None else 10**9
+    if any(v is not None for v in place.values()) or task.status != old_status:
+        index = _target_index(session, scope, task, place)
         task.position = _position_at(session, scope, task.status, index, int(task.id or 0))
     if task.status != old_status:
         task.completed_at = utcnow() if task.status == "done" else None
         _record_event(session, task, actor, "status", old_status, task.status)
     task.updated_at = utcnow()
     session.add(task)
+    moved = any(v is not None for v in place.values()) or task.status != old_status
+    kind = events.TASK_MOVED if moved else events.TASK_UPDATED
+    events.emit(session, scope.project_id, kind, task_id=task.id, actor_id=actor.user_id)
+    if task.assignee_id != old_assignee:
+        _notify_assignee(session, scope, task)
     return tasks_out(session, scope, [task])[0]
 
 
 def delete_task(session: Session, actor: Actor, task_id: int) -> None:
-    _, task = task_scope(session, actor, task_id, Action.DELETE_TASK)
+    scope, task = task_scope(session, actor, task_id, Action.DELETE_TASK)
     session.delete(task)
+    events.emit(session, scope.project_id, events.TASK_DELETED, task_id=task_id, actor_id=actor.user_id)
 
 
 def task_history(session: Session, actor: Actor, task_id: int) -> list[TaskEventOut]:
@@ -191,6 +210,36 @@ def _check_assignee(session: Session, scope: ProjectScope, assignee_id: int | No
         raise Invalid({"assignee_id": "Clients cannot be assigned internal tasks."})
 
 
+def _target_index(session: Session, scope: ProjectScope, task: Task, place: dict[str, int | None]) -> int:
+    """Turn an index or a neighbour into an index among the column's other tasks."""
+    if place["position"] is not None:
+        return place["position"]
+    neighbour_id = place["before_task_id"] or place["after_task_id"]
+    if neighbour_id is None or neighbour_id == task.id:
+        return 10**9  # end of the column
+    neighbour = session.exec(visible_tasks(scope).where(Task.id == neighbour_id)).first()
+    if neighbour is None or neighbour.status != task.status:
+        raise Invalid(
+            {
+                "before_task_id"
+                if place["before_task_id"]
+                else "after_task_id": "That task is not in the destination column."
+            }
+        )
+    rank = session.exec(
+        select(func.count())
+        .select_from(Task)
+        .where(
+            Task.project_id == scope.project_id,
+            Task.status == task.status,
+            Task.id != task.id,
+            Task.position < neighbour.position,
+            scope.internal_filter(Task.internal),
+        )
+    ).one()
+    return int(rank) + (1 if place["after_task_id"] else 0)
+
+
 def _end_of_column(session: Session, project_id: int, status: str) -> float:
     top = session.exec(
         select(func.max(Task.position)).where(Task.project_id == project_id, Task.status == status)
@@ -234,6 +283,22 @@ def _renumber(session: Session, project_id: int, status: str) -> None:
         task.position = i * _GAP
         session.add(task)
     session.flush()
+
+
+def _notify_assignee(session: Session, scope: ProjectScope, task: Task) -> None:
+    if task.assignee_id is None or task.assignee_id == scope.actor.user_id:
+        return
+    notifications.notify(
+        session,
+        user_ids=[task.assignee_id],
+        workspace_id=scope.actor.workspace_id,
+        project_id=scope.project_id,
+        kind="assignment",
+        title=f"{scope.actor.name} assigned you a task",
+        body=task.title,
+        link=f"/projects/{scope.project_id}?task={task.id}",
+        dedupe_key=f"assign:{task.id}:{task.assignee_id}",
+    )
 
 
 def _record_event(session: Session, task: Task, actor: Actor, kind: str, old: str | None, new: str) -> None:

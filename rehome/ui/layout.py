@@ -31,6 +31,28 @@ def top_bar() -> rx.Component:
         ),
         rx.spacer(),
         rx.hstack(
+            rx.link(
+                rx.box(
+                    rx.icon("bell", size=20),
+                    rx.cond(
+                        SessionState.unread > 0,
+                        rx.badge(
+                            SessionState.unread,
+                            color_scheme="red",
+                            radius="full",
+                            size="1",
+                            position="absolute",
+                            top="-8px",
+                            right="-10px",
+                            id="unread-count",
+                        ),
+                    ),
+                    position="relative",
+                ),
+                href="/notifications",
+                color_scheme="gray",
+                aria_label="Notifications",
+            ),
             rx.text(
                 SessionState.user_name,
                 size="2",
@@ -59,8 +81,8 @@ def top_bar() -> rx.Component:
         ),
         align="center",
         spacing="5",
-        padding_x=["3", "5"],
-        padding_y="3",
+        padding_x=rx.breakpoints(initial="12px", sm="24px"),
+        padding_y="10px",
         border_bottom="1px solid var(--gray-a5)",
         position="sticky",
         top="0",
@@ -88,9 +110,9 @@ def app_shell(*children: rx.Component) -> rx.Component:
                 ),
             ),
             *children,
-            max_width="1280px",
+            max_width="1440px",
             margin_x="auto",
-            padding=["3", "5"],
+            padding=rx.breakpoints(initial="12px", sm="24px"),
         ),
         min_height="100vh",
     )
@@ -115,5 +137,5 @@ def centered_card(*children: rx.Component) -> rx.Component:
             max_width="420px",
         ),
         min_height="100vh",
-        padding="4",
+        padding="16px",
     )

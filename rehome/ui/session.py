@@ -16,6 +16,7 @@ from urllib.parse import quote
 import reflex as rx
 from sqlmodel import Session
 
+from rehome.core import notifications
 from rehome.core.access import Actor
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.db import session_scope
@@ -39,6 +40,7 @@ class SessionState(rx.State):
 
     user_name: str = ""
     user_is_admin: bool = False
+    unread: int = 0
     flash: str = ""
 
     def _session_token(self) -> str | None:
@@ -58,8 +60,10 @@ class SessionState(rx.State):
 
     def _remember(self, actor: Actor) -> None:
         self.user_name, self.user_is_admin = actor.name, actor.is_admin
+        with session_scope() as session:
+            self.unread = notifications.unread_count(session, actor)
 
-    def _run(self, actor: Actor, work: Callable[[Session], T]) -> T | None:
+    def _run(self, work: Callable[[Session], T]) -> T | None:
         """Run core work in one transaction; a domain error becomes the flash."""
         try:
             with session_scope() as session:
@@ -69,6 +73,17 @@ class SessionState(rx.State):
             return None
         self.flash = ""
         return result
+
+    def _attempt(self, work: Callable[[Session], object]) -> bool:
+        """Run a change in one transaction; False (with the flash set) if refused."""
+        try:
+            with session_scope() as session:
+                work(session)
+        except DomainError as error:
+            self.flash = error.message
+            return False
+        self.flash = ""
+        return True
 
     @rx.event
     def dismiss_flash(self) -> None:

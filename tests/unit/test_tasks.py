@@ -132,3 +132,18 @@ def test_pagination_walks_every_task_once(world) -> None:
 
         after = decode_cursor(page.next_cursor)
     assert len(seen) == len(set(seen)) == 10
+
+
+def test_move_next_to_a_neighbour(world) -> None:
+    ids = {t: _create(world, t, "backlog").id for t in ("A", "B", "C")}
+    team = world.actors["team"]
+    with session_scope() as s:
+        tasks.update_task(s, team, ids["C"], tasks.TaskPatch(before_task_id=ids["A"]))
+        tasks.update_task(s, team, ids["A"], tasks.TaskPatch(after_task_id=ids["B"]))
+    assert _column(world, "backlog") == ["C", "B", "A"]
+    with session_scope() as s:
+        tasks.update_task(s, team, ids["B"], tasks.TaskPatch(status="done", before_task_id=None))
+    with session_scope() as s, pytest.raises(Invalid):  # the neighbour must be in the target column
+        tasks.update_task(s, team, ids["C"], tasks.TaskPatch(status="blocked", before_task_id=ids["A"]))
+    with pytest.raises(ValidationError):
+        tasks.TaskPatch(position=0, before_task_id=1)

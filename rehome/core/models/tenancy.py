@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from rehome.core.models.base import created_at_field, optional_time_field
+from rehome.core.models.base import created_at_field, fts_index, optional_time_field
 
 PROJECT_ROLES = ("team", "consultant", "client")
 
@@ -45,6 +45,14 @@ class User(SQLModel, table=True):
 
 class Project(SQLModel, table=True):
     __tablename__ = "projects"
+    __table_args__ = (
+        fts_index(
+            "ix_projects_fts",
+            "to_tsvector('simple'::regconfig, (((COALESCE(name, ''::character varying)::text || ' '::text)"
+            " || COALESCE(description, ''::character varying)::text) || ' '::text)"
+            " || COALESCE(address, ''::character varying)::text)",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Float, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from rehome.core.models.base import created_at_field, optional_time_field
+from rehome.core.models.base import created_at_field, fts_index, optional_time_field
 
 TASK_STATUSES = ("backlog", "todo", "in_progress", "blocked", "done")
 TASK_PRIORITIES = ("low", "normal", "high", "urgent")
@@ -22,6 +22,11 @@ class Task(SQLModel, table=True):
             name="ck_task_status",
         ),
         CheckConstraint("priority IN ('low', 'normal', 'high', 'urgent')", name="ck_task_priority"),
+        fts_index(
+            "ix_tasks_fts",
+            "to_tsvector('simple'::regconfig, (COALESCE(title, ''::character varying)::text || ' '::text)"
+            " || COALESCE(description, ''::text))",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,7 +65,10 @@ class TaskEvent(SQLModel, table=True):
 
 class Message(SQLModel, table=True):
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_project_id", "project_id", "id"),)
+    __table_args__ = (
+        Index("ix_messages_project_id", "project_id", "id"),
+        fts_index("ix_messages_fts", "to_tsvector('simple'::regconfig, COALESCE(body, ''::text))"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="projects.id", ondelete="CASCADE")

@@ -21,7 +21,7 @@ class AccountState(SessionState):
     token_error: str = ""
 
     def _reload_tokens(self, actor: Any) -> None:
-        self.tokens = self._run(actor, lambda s: api_tokens.list_tokens(s, actor)) or []
+        self.tokens = self._run(lambda s: api_tokens.list_tokens(s, actor)) or []
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
@@ -65,7 +65,7 @@ class AccountState(SessionState):
         except ValidationError:
             self.token_error = "Give the token a name (up to 80 characters)."
             return None
-        created = self._run(actor, lambda s: api_tokens.create_token(s, actor, data))
+        created = self._run(lambda s: api_tokens.create_token(s, actor, data))
         if created:
             self.new_token, self.token_error = created[1], ""
             self._reload_tokens(actor)
@@ -76,7 +76,7 @@ class AccountState(SessionState):
         actor = self._actor()
         if actor is None:
             return self._sign_in_redirect()
-        self._run(actor, lambda s: api_tokens.revoke_token(s, actor, int(token_id)))
+        self._run(lambda s: api_tokens.revoke_token(s, actor, int(token_id)))
         self._reload_tokens(actor)
         return None
 

@@ -18,6 +18,6 @@ class ProjectsState(SessionState):
         if actor is None:
             return self._sign_in_redirect()
         self._remember(actor)
-        self.cards = self._run(actor, lambda s: projects.project_cards(s, actor)) or []
+        self.cards = self._run(lambda s: projects.project_cards(s, actor)) or []
         self.loaded = True
         return None

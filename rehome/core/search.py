@@ -1,0 +1,239 @@
+"""Workspace-wide search for the admin dashboard: projects, tasks, messages, people.
+
+Matching happens in the database (PostgreSQL full-text search backed by the
+GIN expression indexes of migration 9ab6ef98d269; case-insensitive LIKE on the
+embedded SQLite), so a workspace with many rows costs one bounded query per
+group, never a Python loop over rows. Who sees what is decided by `access`:
+projects come from `visible_project_filter`, and tasks and messages are only
+taken from those projects, without internal items where the reader is a client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_
+from sqlmodel import Session, select
+
+from rehome.core.access import Actor, internal_visible, visible_project_filter
+from rehome.core.models import Message, Project, Task, User
+
+MAX_QUERY = 200
+MAX_LIMIT = 50
+SNIPPET_CHARS = 160
+_MAX_TERMS = 8
+# Inline SQL literals, not bind parameters: PostgreSQL only uses an expression
+# index when the query's expression is the index's expression, constants included.
+_CONFIG = literal_column("'simple'")
+_EMPTY = literal_column("''")
+_SPACE = literal_column("' '")
+# A trailing plain word (not negated, quoted or glued to punctuation) is matched
+# as a prefix, so "kitch" already finds "Kitchen" while the user types.
+_TRAILING_WORD = re.compile(r"(?s)(.*?)(?:^|(?<=\s))([^\W_]+)")
+_WORD = re.compile(r"[^\W_]+")
+
+
+class SearchHit(BaseModel):
+    kind: Literal["project", "task", "message", "user"]
+    id: int
+    project_id: int | None
+    title: str
+    snippet: str
+    link: str
+
+
+class SearchResults(BaseModel):
+    query: str
+    projects: list[SearchHit] = Field(default_factory=list)
+    tasks: list[SearchHit] = Field(default_factory=list)
+    messages: list[SearchHit] = Field(default_factory=list)
+    users: list[SearchHit] = Field(default_factory=list)
+
+
+def search(session: Session, actor: Actor, q: str, limit: int = 10) -> SearchResults:
+    """Up to `limit` hits per group for `q`, in at most four queries.
+
+    A blank query answers empty without touching the database; users are
+    listed for admins only, and only those of the admin's own workspace.
+    """
+    query = (q or "").strip()[:MAX_QUERY].strip()
+    results = SearchResults(query=query)
+    if not query:
+        return results
+    limit = max(1, min(limit, MAX_LIMIT))
+    matcher = _Matcher.build(session, query)
+    results.projects = _projects(session, actor, matcher, limit)
+    results.tasks = _tasks(session, actor, matcher, limit)
+    results.messages = _messages(session, actor, matcher, limit)
+    if actor.is_admin:
+        results.users = _users(session, actor, matcher, limit)
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """How the query text becomes SQL on this backend, plus the words for snippets."""
+
+    tsquery: ColumnElement[Any] | None  # PostgreSQL only
+    terms: tuple[str, ...]  # lower-case LIKE terms (users everywhere, all groups on SQLite)
+    words: tuple[str, ...]  # what snippets look for
+
+    @classmethod
+    def build(cls, session: Session, query: str) -> _Matcher:
+        terms = tuple(t.lower() for t in (w.strip('"') for w in query.split()) if t)[:_MAX_TERMS]
+        terms = terms or (query.lower(),)  # a lone quote is searched literally, never "match all"
+        words = tuple(w.lower() for w in _WORD.findall(query)) or terms
+        postgres = session.get_bind().dialect.name == "postgresql"
+        return cls(tsquery=_tsquery(query) if postgres else None, terms=terms, words=words)
+
+    def matches(self, *columns: Any) -> ColumnElement[bool]:
+        if self.tsquery is not None:
+            return _tsvector(*columns).bool_op("@@")(self.tsquery)
+        return _like_all(self.terms, columns)
+
+    def order(self, columns: tuple[Any, ...], created: Any, id_: Any) -> list[Any]:
+        """Best match first (PostgreSQL), then newest; the id keeps the order stable."""
+        newest = [created.desc(), id_.desc()]
+        if self.tsquery is None:
+            return newest
+        return [func.ts_rank(_tsvector(*columns), self.tsquery).desc(), *newest]
+
+
+def _tsvector(*columns: Any) -> ColumnElement[Any]:
+    """`to_tsvector('simple', coalesce(a,'') || ' ' || coalesce(b,'') ...)`, as indexed."""
+    document = func.coalesce(columns[0], _EMPTY)
+    for column in columns[1:]:
+        document = document.op("||")(_SPACE).op("||")(func.coalesce(column, _EMPTY))
+    return func.to_tsvector(_CONFIG, document)
+
+
+def _tsquery(query: str) -> ColumnElement[Any]:
+    """websearch syntax (quotes, `or`, `-word`; never a syntax error) with a prefix last word.
+
+    The prefix part goes through `to_tsquery` with letters and digits only, so
+    user input never reaches tsquery syntax unescaped.
+    """
+    web = func.websearch_to_tsquery(_CONFIG, query)
+    found = _TRAILING_WORD.fullmatch(query)
+    if found is None or found[1].count('"') % 2 or found[1].lower().split()[-1:] == ["or"]:
+        return web  # inside an open phrase, or the alternative of an `or`: keep websearch's meaning
+    prefix = func.to_tsquery(_CONFIG, f"{found[2].lower()}:*")
+    head = found[1].strip()
+    return prefix if not head else func.websearch_to_tsquery(_CONFIG, head).op("&&")(prefix)
+
+
+def _like_all(terms: tuple[str, ...], columns: tuple[Any, ...]) -> ColumnElement[bool]:
+    """Every term appears in one of the columns, `%` and `_` taken literally."""
+    return and_(*(or_(*(column.ilike(_pattern(term), escape="\\") for column in columns)) for term in terms))
+
+
+def _pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _projects(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
+    columns = (Project.name, Project.description, Project.address)
+    rows = session.exec(
+        select(Project.id, Project.name, Project.description, Project.address)
+        .where(visible_project_filter(actor), m.matches(*columns))
+        .order_by(*m.order(columns, Project.created_at, Project.id))
+        .limit(limit)
+    )
+    return [
+        SearchHit(
+            kind="project",
+            id=pid,
+            project_id=pid,
+            title=name,
+            snippet=_snippet(f"{description} {address}", m.words),
+            link=f"/projects/{pid}",
+        )
+        for pid, name, description, address in rows
+    ]
+
+
+def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
+    columns = (Task.title, Task.description)
+    rows = session.exec(
+        select(Task.id, Task.project_id, Task.title, Task.description)
+        .join(Project, Project.id == Task.project_id)  # type: ignore[arg-type]
+        .where(
+            visible_project_filter(actor),
+            internal_visible(actor, Task.project_id, Task.internal),
+            m.matches(*columns),
+        )
+        .order_by(*m.order(columns, Task.created_at, Task.id))
+        .limit(limit)
+    )
+    return [
+        SearchHit(
+            kind="task",
+            id=tid,
+            project_id=pid,
+            title=title,
+            snippet=_snippet(description or title, m.words),
+            link=f"/projects/{pid}?task={tid}",
+        )
+        for tid, pid, title, description in rows
+    ]
+
+
+def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
+    columns = (Message.body,)
+    rows = session.exec(
+        select(Message.id, Message.project_id, Message.body, Project.name, User.name)
+        .join(Project, Project.id == Message.project_id)  # type: ignore[arg-type]
+        .outerjoin(User, User.id == Message.author_id)  # type: ignore[arg-type]
+        .where(
+            visible_project_filter(actor),
+            Message.deleted_at.is_(None),  # type: ignore[union-attr]
+            internal_visible(actor, Message.project_id, Message.internal),
+            m.matches(*columns),
+        )
+        .order_by(*m.order(columns, Message.created_at, Message.id))
+        .limit(limit)
+    )
+    return [
+        SearchHit(
+            kind="message",
+            id=mid,
+            project_id=pid,
+            title=f"{author or 'Former member'} in {project_name}",
+            snippet=_snippet(body, m.words),
+            link=f"/projects/{pid}?tab=chat&message={mid}",
+        )
+        for mid, pid, body, project_name, author in rows
+    ]
+
+
+def _users(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
+    """Names and emails are short and not prose: substring matching suits them better."""
+    rows = session.exec(
+        select(User.id, User.name, User.email)
+        .where(User.workspace_id == actor.workspace_id, _like_all(m.terms, (User.name, User.email)))
+        .order_by(User.name, User.id)
+        .limit(limit)
+    )
+    return [
+        SearchHit(
+            kind="user", id=uid, project_id=None, title=name, snippet=email, link=f"/admin/users?user={uid}"
+        )
+        for uid, name, email in rows
+    ]
+
+
+def _snippet(text: str, words: tuple[str, ...]) -> str:
+    """At most SNIPPET_CHARS of plain text around the first matching word."""
+    flat = " ".join(text.split())
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    lower = flat.lower()
+    first = min((i for i in (lower.find(w) for w in words) if i >= 0), default=0)
+    width = SNIPPET_CHARS - 2  # room for the two ellipses
+    start = max(0, min(first - width // 4, len(flat) - width))
+    piece = flat[start : start + width]
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(flat) else "")

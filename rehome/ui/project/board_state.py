@@ -1,0 +1,253 @@
+"""Board tab: columns, filters, moving cards, the task editor and detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+
+from rehome.core import board, tasks
+from rehome.core.access import Actor
+from rehome.core.db import session_scope
+from rehome.core.errors import DomainError, Invalid
+from rehome.core.views import TaskOut
+from rehome.ui.project.models import Card, card
+from rehome.ui.project.state import ProjectState
+from rehome.ui.project.task_form import EMPTY_FORM, form_from_task, patch_from_form
+from rehome.ui.session import field_errors
+
+
+class BoardState(ProjectState):
+    col_backlog: list[Card] = []
+    col_todo: list[Card] = []
+    col_in_progress: list[Card] = []
+    col_blocked: list[Card] = []
+    col_done: list[Card] = []
+    totals: dict[str, int] = {}
+    f_assignee: str = "all"
+    f_mine: bool = False
+    f_overdue: bool = False
+    f_blocked: bool = False
+    editor_open: bool = False
+    editing_id: int = 0
+    form: dict[str, str] = EMPTY_FORM
+    form_errors: dict[str, str] = {}
+    detail_open: bool = False
+    detail: dict[str, Any] = {}
+    confirm_delete_id: int = 0
+    _limits: dict[str, int] = {}
+
+    # ---- loading -----------------------------------------------------------------
+    def _filters(self) -> board.BoardFilters:
+        assignee = int(self.f_assignee) if self.f_assignee.isdigit() else None
+        return board.BoardFilters(
+            assignee_id=assignee, mine=self.f_mine, overdue=self.f_overdue, blocked=self.f_blocked
+        )
+
+    def _column(self, status: str) -> list[Card]:
+        return getattr(self, f"col_{status}")
+
+    def _set_board(self, snapshot: board.Board) -> None:
+        for status, items in snapshot.columns.items():
+            setattr(self, f"col_{status}", [card(t) for t in items])
+        self.totals = snapshot.totals
+
+    def _reload(self, actor: Actor) -> None:
+        snapshot = self._run(
+            lambda s: board.load_board(s, actor, self.project_id, self._filters(), self._limits)
+        )
+        if snapshot is not None:
+            self._set_board(snapshot)
+
+    @rx.event
+    def load_board(self) -> Any:
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        self.editor_open = self.detail_open = False
+        self._reload(current[0])
+        task_id = self.router.url.query_parameters.get("task", "")
+        return BoardState.open_detail(int(task_id)) if task_id.isdigit() else None
+
+    @rx.event
+    def set_filter(self, name: str, value: Any) -> Any:
+        if name == "assignee":
+            self.f_assignee = str(value)
+        elif name in ("mine", "overdue", "blocked"):
+            setattr(self, f"f_{name}", bool(value))
+        return BoardState.load_board
+
+    @rx.event
+    def show_more(self, status: str) -> Any:
+        if status in board.STATUSES:
+            self._limits[status] = self._limits.get(status, board.PER_COLUMN) + board.PER_COLUMN
+        return BoardState.load_board
+
+    # ---- live updates (called by the relay with rows it read through the access layer)
+    def _apply_tasks(self, changed: list[TaskOut], gone: set[int], totals: dict[str, int]) -> None:
+        touched = gone | {t.id for t in changed}
+        for status in board.STATUSES:
+            column = [c for c in self._column(status) if c.id not in touched]
+            incoming = [
+                card(t)
+                for t in changed
+                if t.status == status and board.matches(t, self._filters(), self.my_id)
+            ]
+            if incoming or len(column) != len(self._column(status)):
+                limit = self._limits.get(status, board.PER_COLUMN)
+                setattr(self, f"col_{status}", sorted(column + incoming, key=lambda c: c.position)[:limit])
+        self.totals = totals
+
+    # ---- moving ------------------------------------------------------------------
+    def _patch(self, task_id: int, patch: tasks.TaskPatch) -> Any:
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        actor = current[0]
+        if not self._attempt(lambda s: tasks.update_task(s, actor, task_id, patch)):
+            self._reload(actor)  # undo the optimistic move
+        return None
+
+    @rx.event
+    def move(self, item_id: str, column_id: str, index: int) -> Any:
+        """Drag and drop: place the card at `index` of the visible destination column."""
+        if not str(item_id).isdigit() or column_id not in board.STATUSES:
+            return None
+        task_id, index = int(item_id), max(0, int(index))
+        moving = next((c for s in board.STATUSES for c in self._column(s) if c.id == task_id), None)
+        if moving is None:
+            return None
+        destination = [c for c in self._column(column_id) if c.id != task_id]
+        patch = tasks.TaskPatch(status=column_id)
+        if index < len(destination):
+            patch = tasks.TaskPatch(status=column_id, before_task_id=destination[index].id)
+        elif destination:
+            patch = tasks.TaskPatch(status=column_id, after_task_id=destination[-1].id)
+        self._optimistic(moving, column_id, index, destination)
+        return self._patch(task_id, patch)
+
+    def _optimistic(self, moving: Card, status: str, index: int, destination: list[Card]) -> None:
+        setattr(self, f"col_{moving.status}", [c for c in self._column(moving.status) if c.id != moving.id])
+        moved = moving.model_copy(update={"status": status})
+        destination.insert(min(index, len(destination)), moved)
+        setattr(self, f"col_{status}", destination)
+
+    @rx.event
+    def move_to(self, task_id: int, status: str) -> Any:
+        """The menu way: send a card to the end of another column."""
+        if status not in board.STATUSES:
+            return None
+        return self._patch(int(task_id), tasks.TaskPatch(status=status))
+
+    @rx.event
+    def nudge(self, task_id: int, status: str, step: int) -> Any:
+        """The keyboard/menu way to reorder: one place up (-1) or down (+1)."""
+        if status not in board.STATUSES:
+            return None
+        ids = [c.id for c in self._column(status)]
+        if int(task_id) not in ids:
+            return None
+        i = ids.index(int(task_id))
+        j = i + (1 if int(step) > 0 else -1)
+        if not 0 <= j < len(ids):
+            return None
+        key = "after_task_id" if j > i else "before_task_id"
+        return self._patch(int(task_id), tasks.TaskPatch(**{key: ids[j]}))
+
+    # ---- editor ------------------------------------------------------------------
+    @rx.event
+    def open_new(self, status: str = "todo") -> None:
+        self.editing_id, self.form_errors = 0, {}
+        self.form = {**EMPTY_FORM, "status": status if status in board.STATUSES else "todo"}
+        self.editor_open, self.detail_open = True, False
+
+    @rx.event
+    def open_edit(self, task_id: int) -> Any:
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        actor = current[0]
+        task = self._run(lambda s: tasks.get_task(s, actor, int(task_id)))
+        if task is not None:
+            self.editing_id, self.form, self.form_errors = task.id, form_from_task(task), {}
+            self.editor_open, self.detail_open = True, False
+        return None
+
+    @rx.event
+    def set_editor_open(self, value: bool) -> None:
+        self.editor_open = bool(value)
+
+    @rx.event
+    def save_task(self, form_data: dict[str, Any]) -> Any:
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        actor = current[0]
+        try:
+            patch = patch_from_form(form_data, self.can_mark_internal, self.sees_costs)
+            with session_scope() as session:
+                if self.editing_id:
+                    tasks.update_task(session, actor, self.editing_id, patch)
+                else:
+                    data = tasks.TaskCreate(**patch.model_dump(exclude_unset=True, exclude_none=True))
+                    tasks.create_task(session, actor, self.project_id, data)
+        except ValidationError as error:
+            self.form_errors = field_errors(Invalid.from_validation(error))
+            return None
+        except DomainError as error:
+            self.form_errors = field_errors(error)
+            return None
+        self.editor_open, self.form_errors = False, {}
+        self._reload(actor)
+        return None
+
+    # ---- detail and delete -----------------------------------------------------------
+    @rx.event
+    def open_detail(self, task_id: int) -> Any:
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        actor = current[0]
+
+        def read(session: Any) -> dict[str, Any]:
+            task = tasks.get_task(session, actor, int(task_id))
+            history = tasks.task_history(session, actor, int(task_id))
+            return {
+                **form_from_task(task),
+                "id": task.id,
+                "overdue": task.overdue,
+                "internal": task.internal,
+                "assignee_name": task.assignee_name or "Unassigned",
+                "cost_cents": task.cost_cents,
+                "history": [h.model_dump(mode="json") for h in history],
+            }
+
+        detail = self._run(read)
+        if detail is not None:
+            self.detail, self.detail_open = detail, True
+        return None
+
+    @rx.event
+    def set_detail_open(self, value: bool) -> None:
+        self.detail_open = bool(value)
+
+    @rx.event
+    def ask_delete(self, task_id: int) -> None:
+        self.confirm_delete_id = int(task_id)
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        self.confirm_delete_id = 0
+
+    @rx.event
+    def confirm_delete(self) -> Any:
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        actor, task_id = current[0], self.confirm_delete_id
+        self.confirm_delete_id = 0
+        if self._attempt(lambda s: tasks.delete_task(s, actor, task_id)):
+            self.detail_open = False
+            self._reload(actor)
+        return None
