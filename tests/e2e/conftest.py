@@ -144,3 +144,49 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+def _services_or_skip() -> tuple[str, str]:
+    """PostgreSQL and Redis for the multi-process test (a failure under CI)."""
+    import psycopg
+    import redis
+
+    from tests.support import PG_URL, REDIS_URL
+
+    admin_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "rehome_e2e_live" WITH (FORCE)')
+            conn.execute('CREATE DATABASE "rehome_e2e_live"')
+        client = redis.Redis.from_url(REDIS_URL.rsplit("/", 1)[0] + "/14", socket_connect_timeout=2)
+        client.flushdb()
+    except (psycopg.Error, redis.RedisError) as error:
+        _need(False, f"PostgreSQL and Redis are needed for the multi-process test ({error})")
+    return PG_URL.rsplit("/", 1)[0] + "/rehome_e2e_live", REDIS_URL.rsplit("/", 1)[0] + "/14"
+
+
+@pytest.fixture(scope="session")
+def two_web_processes(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Two separate web processes sharing PostgreSQL and Redis, as behind a
+    load balancer; each serves its own copy of the built frontend."""
+    db_url, redis_url = _services_or_skip()
+    data_dir = tmp_path_factory.mktemp("e2e-redis")
+    ports = [free_port(), free_port()]
+    shared = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"}
+    env = app_env(data_dir, ports[0], **shared)
+    python = str(ROOT / ".venv" / "bin" / "python")
+    for command in ([str(ROOT / ".venv" / "bin" / "reflex"), "db", "migrate"], [python, "-m", "rehome", "demo"]):
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    procs: list[subprocess.Popen] = []
+    try:
+        for i, port in enumerate(ports):
+            web_dir = data_dir / f"web-{i}"
+            shutil.copytree(ROOT / ".web", web_dir, symlinks=True)
+            env = app_env(data_dir, port, **shared, REFLEX_WEB_WORKDIR=str(web_dir))
+            log_path = data_dir / f"app-{i}.log"
+            procs.append(start_app(env, port, log_path))
+            wait_ready(f"http://localhost:{port}", procs[-1], log_path)
+        yield f"http://localhost:{ports[0]}", f"http://localhost:{ports[1]}"
+    finally:
+        for proc in procs:
+            stop(proc)
