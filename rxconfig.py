@@ -11,6 +11,9 @@ config = rx.Config(
     app_name="rehome",
     db_url=_settings.db_url,
     redis_url=_settings.redis_url or None,
+    # Without Redis, tab state lives in memory: pages reload it from the database,
+    # so writing it to disk after every event would only cost time.
+    state_manager_mode="redis" if _settings.redis_url else "memory",
     cors_allowed_origins=_settings.allowed_origins,
     telemetry_enabled=False,
     show_built_with_reflex=False,

@@ -9,6 +9,19 @@ from rehome.api.app import build_api
 from rehome.logs import configure_logging
 from rehome.ui.account.page import account_page
 from rehome.ui.account.state import AccountState
+from rehome.ui.admin.page_activity import activity_page
+from rehome.ui.admin.page_overview import overview_page
+from rehome.ui.admin.page_project import project_admin_page
+from rehome.ui.admin.page_projects import projects_admin_page
+from rehome.ui.admin.page_search import search_page
+from rehome.ui.admin.page_tasks import tasks_admin_page
+from rehome.ui.admin.page_users import users_admin_page
+from rehome.ui.admin.state_activity import AdminActivityState
+from rehome.ui.admin.state_overview import AdminSearchState, OverviewState
+from rehome.ui.admin.state_project import AdminProjectState
+from rehome.ui.admin.state_projects import AdminProjectsState
+from rehome.ui.admin.state_tasks import AdminTasksState
+from rehome.ui.admin.state_users import AdminUsersState
 from rehome.ui.auth.pages import forgot_page, invite_page, login_page, reset_page
 from rehome.ui.auth.state import AuthState
 from rehome.ui.home import HomeState, home_page
@@ -46,4 +59,29 @@ app.add_page(
     route="/notifications",
     title="Notifications · ReHome",
     on_load=NotificationsState.load,
+)
+app.add_page(overview_page, route="/admin", title="Admin · ReHome", on_load=OverviewState.load)
+app.add_page(
+    projects_admin_page,
+    route="/admin/projects",
+    title="Projects · Admin · ReHome",
+    on_load=AdminProjectsState.load,
+)
+app.add_page(
+    project_admin_page,
+    route="/admin/projects/[project_id]",
+    title="Project · Admin · ReHome",
+    on_load=AdminProjectState.load,
+)
+app.add_page(
+    users_admin_page, route="/admin/users", title="Users · Admin · ReHome", on_load=AdminUsersState.load
+)
+app.add_page(
+    tasks_admin_page, route="/admin/tasks", title="Tasks · Admin · ReHome", on_load=AdminTasksState.load
+)
+app.add_page(
+    activity_page, route="/admin/activity", title="Activity · Admin · ReHome", on_load=AdminActivityState.load
+)
+app.add_page(
+    search_page, route="/admin/search", title="Search · Admin · ReHome", on_load=AdminSearchState.load
 )

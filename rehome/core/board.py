@@ -20,7 +20,7 @@ STATUS_LABELS = {
     "blocked": "Blocked",
     "done": "Done",
 }
-PER_COLUMN = 50
+PER_COLUMN = 25
 
 
 class BoardFilters(BaseModel):

@@ -23,6 +23,7 @@ PROJECT_CHANGED = "ProjectChanged"  # name, archive, members: reload the page's 
 PRESENCE_CHANGED = "PresenceChanged"
 TYPING = "Typing"
 NOTIFICATION_CREATED = "NotificationCreated"
+SESSIONS_REVOKED = "SessionsRevoked"  # logout, password change, disabled: re-check now
 
 
 def emit(session: Session, project_id: int, kind: str, **data: Any) -> None:

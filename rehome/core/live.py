@@ -4,16 +4,25 @@ Events carry only ids; this reads the rows again through the access layer
 for the viewer, so a client never receives an internal item, and a role or
 membership change applies to the very next event. A constant number of
 queries per batch, whatever the batch holds.
+
+Many viewers of one project in one process wake for the same batch: the rows
+read for a role are shared between them for that batch (the viewer's own
+session and role are still checked one by one), so fifty viewers cost a few
+reads per process, not fifty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session
 
 from rehome.core import events
-from rehome.core.access import Actor, project_scope, visible_messages, visible_tasks
+from rehome.core.access import Actor, ProjectScope, project_scope, visible_messages, visible_tasks
+from rehome.core.auth.sessions import resolve_session
 from rehome.core.board import BoardFilters, column_totals
 from rehome.core.bus import BusEvent
 from rehome.core.models import Message, Task
@@ -36,11 +45,64 @@ class LiveChanges:
     notifications: bool = False
 
 
+_shared: OrderedDict[tuple, LiveChanges] = OrderedDict()
+_shared_lock = threading.Lock()
+_SHARED_SIZE = 256
+RECHECK_EVERY = 15.0  # seconds a viewer's session and role are trusted without news
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A relay's checked reader: who, with what role in the project, since when."""
+
+    actor: Actor
+    scope: ProjectScope
+    checked_at: float
+
+
+def check_viewer(session: Session, token: str | None, project_id: int) -> Viewer | None:
+    """None when signed out; raises NotFound when the project is no longer visible."""
+    actor = resolve_session(session, token)
+    if actor is None:
+        return None
+    return Viewer(actor, project_scope(session, actor, project_id), time.monotonic())
+
+
+def needs_recheck(viewer: Viewer | None, batch: list[BusEvent]) -> bool:
+    """Sessions and roles are re-read when they may have changed, not per event:
+    a revocation or a project change is announced on the bus, and expiry is
+    caught by the periodic re-check."""
+    if viewer is None or time.monotonic() - viewer.checked_at >= RECHECK_EVERY:
+        return True
+    return any(e.kind in (events.SESSIONS_REVOKED, events.PROJECT_CHANGED) for e in batch)
+
+
 def changes_for(
-    session: Session, actor: Actor, project_id: int, batch: list[BusEvent], filters: BoardFilters
+    session: Session, viewer: Viewer, batch: list[BusEvent], filters: BoardFilters
 ) -> LiveChanges:
-    """Raises NotFound when the viewer may no longer see the project."""
-    scope = project_scope(session, actor, project_id)
+    """What this batch means for this viewer, rows read through the access layer."""
+    scope = viewer.scope
+    out = _rows_for_role(session, scope, batch, filters)
+    for event in batch:
+        visible = scope.sees_internal or not event.data.get("internal")
+        if event.kind == events.TYPING and event.data.get("user_id") != viewer.actor.user_id and visible:
+            out.typing.append((int(event.data["user_id"]), str(event.data.get("name", ""))))
+        out.presence |= event.kind == events.PRESENCE_CHANGED
+        out.project |= event.kind == events.PROJECT_CHANGED
+        out.notifications |= event.kind == events.NOTIFICATION_CREATED
+    return out
+
+
+def _rows_for_role(
+    session: Session, scope: ProjectScope, batch: list[BusEvent], filters: BoardFilters
+) -> LiveChanges:
+    """The changed rows as this role sees them, read once per batch and role."""
+    mine = scope.actor.user_id if filters.mine else 0  # "mine" totals are per person
+    key = (scope.project_id, scope.role, mine, tuple(e.id for e in batch), filters.model_dump_json())
+    with _shared_lock:
+        cached = _shared.get(key)
+    if cached is not None:
+        return replace(cached, typing=[])
     out = LiveChanges()
     task_ids = {int(e.data["task_id"]) for e in batch if e.kind in _TASK_KINDS}
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}
@@ -53,11 +115,8 @@ def changes_for(
         rows = list(session.exec(visible_messages(scope).where(Message.id.in_(message_ids))))  # type: ignore[union-attr]
         out.messages = messages_out(session, rows)
         out.messages_gone = message_ids - {m.id for m in out.messages}
-    for event in batch:
-        visible = scope.sees_internal or not event.data.get("internal")
-        if event.kind == events.TYPING and event.data.get("user_id") != actor.user_id and visible:
-            out.typing.append((int(event.data["user_id"]), str(event.data.get("name", ""))))
-        out.presence |= event.kind == events.PRESENCE_CHANGED
-        out.project |= event.kind == events.PROJECT_CHANGED
-        out.notifications |= event.kind == events.NOTIFICATION_CREATED
-    return out
+    with _shared_lock:
+        _shared[key] = out
+        while len(_shared) > _SHARED_SIZE:
+            _shared.popitem(last=False)
+    return replace(out, typing=[])

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from rehome.core import events, notifications
+from rehome.core import audit, events, notifications
 from rehome.core.access import (
     Action,
     Actor,
@@ -159,9 +159,20 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskPatch) -
 
 
 def delete_task(session: Session, actor: Actor, task_id: int) -> None:
+    """Delete a task; the activity log keeps its title, the only trace left."""
     scope, task = task_scope(session, actor, task_id, Action.DELETE_TASK)
+    title = task.title
     session.delete(task)
     events.emit(session, scope.project_id, events.TASK_DELETED, task_id=task_id, actor_id=actor.user_id)
+    audit.record(
+        session,
+        actor,
+        "task.deleted",
+        project_id=scope.project_id,
+        target_type="task",
+        target_id=task_id,
+        title=title,
+    )
 
 
 def task_history(session: Session, actor: Actor, task_id: int) -> list[TaskEventOut]:

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.support import BASE_ENV, IN_CI, ROOT
+from tests.e2e.appserver import app_env, free_port, prepare, start_app, stop, wait_ready
+from tests.support import IN_CI, ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,77 +34,11 @@ def _need(condition: bool, message: str) -> None:
     pytest.skip(message)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def app_env(data_dir: Path, port: int, **extra: str) -> dict[str, str]:
-    bun_bin = ROOT / ".tools" / "bun" / "node_modules" / ".bin"
-    venv_bin = ROOT / ".venv" / "bin"
-    return {
-        **os.environ,
-        **BASE_ENV,
-        "DATA_DIR": str(data_dir),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'rehome.db'}",
-        "APP_URL": f"http://localhost:{port}",
-        "LOG_LEVEL": "WARNING",
-        "PATH": f"{bun_bin}:{venv_bin}:{os.environ.get('PATH', '')}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        **extra,
-    }
-
-
-def start_app(
-    env: dict[str, str], port: int, log_path: Path, extra_args: tuple[str, ...] = ()
-) -> subprocess.Popen:
-    reflex = str(ROOT / ".venv" / "bin" / "reflex")
-    log = log_path.open("w")
-    return subprocess.Popen(
-        [
-            reflex,
-            "run",
-            "--env",
-            "prod",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-            *extra_args,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout: float = 420) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app exited early:\n{log_path.read_text()[-4000:]}")
-        try:
-            if (
-                httpx.get(f"{url}/health", timeout=2).status_code == 200
-                and httpx.get(f"{url}/login/", timeout=5).status_code == 200
-            ):
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"the app did not come up in {timeout}s:\n{log_path.read_text()[-4000:]}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+def _ready(url: str, proc: subprocess.Popen, log_path: Path) -> None:
+    try:
+        wait_ready(url, proc, log_path)
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +60,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc = start_app(env, port, log_path)
     url = f"http://localhost:{port}"
     try:
-        wait_ready(url, proc, log_path)
+        _ready(url, proc, log_path)
         yield url
     finally:
         stop(proc)
@@ -173,10 +104,7 @@ def two_web_processes(app_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     data_dir = tmp_path_factory.mktemp("e2e-redis")
     ports = [free_port(), free_port()]
     shared = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"}
-    env = app_env(data_dir, ports[0], **shared)
-    python = str(ROOT / ".venv" / "bin" / "python")
-    for command in ([str(ROOT / ".venv" / "bin" / "reflex"), "db", "migrate"], [python, "-m", "rehome", "demo"]):
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    prepare(app_env(data_dir, ports[0], **shared))
     procs: list[subprocess.Popen] = []
     try:
         for i, port in enumerate(ports):
@@ -185,7 +113,7 @@ def two_web_processes(app_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             env = app_env(data_dir, port, **shared, REFLEX_WEB_WORKDIR=str(web_dir))
             log_path = data_dir / f"app-{i}.log"
             procs.append(start_app(env, port, log_path))
-            wait_ready(f"http://localhost:{port}", procs[-1], log_path)
+            _ready(f"http://localhost:{port}", procs[-1], log_path)
         yield f"http://localhost:{ports[0]}", f"http://localhost:{ports[1]}"
     finally:
         for proc in procs:

@@ -12,7 +12,9 @@ KITCHEN = "Kitchen remodel · 14 Elm Street"
 
 
 def api_token(app_url: str, email: str) -> dict[str, str]:
-    response = httpx.post(f"{app_url}/api/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
+    response = httpx.post(
+        f"{app_url}/api/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=10
+    )
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
@@ -26,11 +28,17 @@ def me(app_url: str, headers: dict[str, str]) -> dict[str, Any]:
     return httpx.get(f"{app_url}/api/me", headers=headers, timeout=10).json()
 
 
-def first_task(app_url: str, headers: dict[str, str], pid: int, status: str, not_assignee: int) -> dict[str, Any]:
-    tasks = httpx.get(f"{app_url}/api/projects/{pid}/tasks?status={status}&limit=200", headers=headers,
-                      timeout=10).json()["items"]
-    return next(t for t in sorted(tasks, key=lambda t: t["position"])
-                if not t["internal"] and t["assignee_id"] != not_assignee)
+def first_task(
+    app_url: str, headers: dict[str, str], pid: int, status: str, not_assignee: int
+) -> dict[str, Any]:
+    tasks = httpx.get(
+        f"{app_url}/api/projects/{pid}/tasks?status={status}&limit=200", headers=headers, timeout=10
+    ).json()["items"]
+    return next(
+        t
+        for t in sorted(tasks, key=lambda t: t["position"])
+        if not t["internal"] and t["assignee_id"] != not_assignee
+    )
 
 
 def task(app_url: str, headers: dict[str, str], task_id: int) -> dict[str, Any]:

@@ -17,15 +17,20 @@ pytestmark = pytest.mark.e2e
 
 def run_live_scenario(admin_url: str, client_url: str, browser) -> None:
     """The shared scenario; the Redis test runs it across two web processes."""
-    admin_api, client_api = h.api_token(admin_url, "admin@oakline.demo"), h.api_token(client_url, "client@oakline.demo")
+    admin_api, client_api = (
+        h.api_token(admin_url, "admin@oakline.demo"),
+        h.api_token(client_url, "client@oakline.demo"),
+    )
     pid = h.project_id(admin_url, admin_api)
     admin_id, client_id = h.me(admin_url, admin_api)["id"], h.me(client_url, client_api)["id"]
     moving = h.first_task(admin_url, admin_api, pid, "backlog", not_assignee=client_id)
     dragged = h.first_task(admin_url, admin_api, pid, "todo", not_assignee=client_id)
     hidden = h.first_task(admin_url, admin_api, pid, "in_progress", not_assignee=client_id)
 
-    admin_ctx, client_ctx = browser.new_context(viewport={"width": 1440, "height": 900}), browser.new_context(
-        viewport={"width": 820, "height": 1180})
+    admin_ctx, client_ctx = (
+        browser.new_context(viewport={"width": 1440, "height": 900}),
+        browser.new_context(viewport={"width": 820, "height": 1180}),
+    )
     sign_in(admin_ctx, admin_url, "admin@oakline.demo").close()
     sign_in(client_ctx, client_url, "client@oakline.demo").close()
     admin, client = h.open_project(admin_ctx, admin_url, pid), h.open_project(client_ctx, client_url, pid)
@@ -68,12 +73,23 @@ def run_live_scenario(admin_url: str, client_url: str, browser) -> None:
     # the client forges a move of a task that is not theirs: refused, nothing changes
     cookie = next(c for c in client_ctx.cookies() if c["name"] == "rehome_session")
     before = h.task(admin_url, admin_api, moving["id"])
-    call_handlers_sync(client_url, f"rehome_session={cookie['value']}",
-                       [(handler_name(BoardState, "move"), {"item_id": str(moving["id"]), "column_id": "backlog",
-                                                            "index": 0})],
-                       path=f"/projects/{pid}/")
+    call_handlers_sync(
+        client_url,
+        f"rehome_session={cookie['value']}",
+        [
+            (
+                handler_name(BoardState, "move"),
+                {"item_id": str(moving["id"]), "column_id": "backlog", "index": 0},
+            )
+        ],
+        path=f"/projects/{pid}/",
+    )
     after = h.task(admin_url, admin_api, moving["id"])
-    assert (after["status"], after["position"]) == (before["status"], before["position"]) == ("done", before["position"])
+    assert (
+        (after["status"], after["position"])
+        == (before["status"], before["position"])
+        == ("done", before["position"])
+    )
     admin_ctx.close()
     client_ctx.close()
 

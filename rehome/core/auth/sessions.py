@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from rehome.core import events
 from rehome.core.access import Actor
 from rehome.core.auth.secrets import digest, new_secret
 from rehome.core.clock import utcnow
@@ -73,12 +74,13 @@ def resolve_session(session: Session, token: str | None) -> Actor | None:
 
 
 def revoke_session(session: Session, token: str | None) -> None:
-    if token:
-        session.exec(
-            update(UserSession)
-            .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+    if not token:
+        return
+    record = session.exec(select(UserSession).where(UserSession.token_hash == digest(token))).first()
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow()
+        session.add(record)
+        _announce(session, record.user_id)
 
 
 def revoke_user_sessions(session: Session, user_id: int, keep_token: str | None = None) -> None:
@@ -87,3 +89,9 @@ def revoke_user_sessions(session: Session, user_id: int, keep_token: str | None 
     if keep_token:
         query = query.where(UserSession.token_hash != digest(keep_token))
     session.exec(query.values(revoked_at=utcnow()))
+    _announce(session, user_id)
+
+
+def _announce(session: Session, user_id: int) -> None:
+    """Open pages of this user re-check their session at once (live relays)."""
+    events.emit_to_user(session, user_id, events.SESSIONS_REVOKED)

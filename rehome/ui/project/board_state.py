@@ -37,6 +37,7 @@ class BoardState(ProjectState):
     detail: dict[str, Any] = {}
     confirm_delete_id: int = 0
     _limits: dict[str, int] = {}
+    _where: dict[int, str] = {}
 
     # ---- loading -----------------------------------------------------------------
     def _filters(self) -> board.BoardFilters:
@@ -48,9 +49,15 @@ class BoardState(ProjectState):
     def _column(self, status: str) -> list[Card]:
         return getattr(self, f"col_{status}")
 
+    def _set_column(self, status: str, cards: list[Card]) -> None:
+        """Columns change only through here, keeping the card → column index true."""
+        self._where = {k: v for k, v in self._where.items() if v != status}
+        self._where.update({c["id"]: status for c in cards})
+        setattr(self, f"col_{status}", cards)
+
     def _set_board(self, snapshot: board.Board) -> None:
         for status, items in snapshot.columns.items():
-            setattr(self, f"col_{status}", [card(t) for t in items])
+            self._set_column(status, [card(t) for t in items])
         self.totals = snapshot.totals
 
     def _reload(self, actor: Actor) -> None:
@@ -60,15 +67,20 @@ class BoardState(ProjectState):
         if snapshot is not None:
             self._set_board(snapshot)
 
+    def _open(self, actor: Actor) -> Any:
+        """Fill the board for a page that just opened (the caller checked access)."""
+        self.editor_open = self.detail_open = False
+        self._reload(actor)
+        task_id = self.router.url.query_parameters.get("task", "")
+        return BoardState.open_detail(int(task_id)) if task_id.isdigit() else None
+
     @rx.event
     def load_board(self) -> Any:
         current = self._project_actor()
         if current is None:
             return self._sign_in_redirect()
-        self.editor_open = self.detail_open = False
         self._reload(current[0])
-        task_id = self.router.url.query_parameters.get("task", "")
-        return BoardState.open_detail(int(task_id)) if task_id.isdigit() else None
+        return None
 
     @rx.event
     def set_filter(self, name: str, value: Any) -> Any:
@@ -87,16 +99,14 @@ class BoardState(ProjectState):
     # ---- live updates (called by the relay with rows it read through the access layer)
     def _apply_tasks(self, changed: list[TaskOut], gone: set[int], totals: dict[str, int]) -> None:
         touched = gone | {t.id for t in changed}
-        for status in board.STATUSES:
-            column = [c for c in self._column(status) if c.id not in touched]
-            incoming = [
-                card(t)
-                for t in changed
-                if t.status == status and board.matches(t, self._filters(), self.my_id)
-            ]
-            if incoming or len(column) != len(self._column(status)):
-                limit = self._limits.get(status, board.PER_COLUMN)
-                setattr(self, f"col_{status}", sorted(column + incoming, key=lambda c: c.position)[:limit])
+        filters = self._filters()
+        incoming = [card(t) for t in changed if board.matches(t, filters, self.my_id)]
+        affected = {self._where[i] for i in touched if i in self._where} | {c["status"] for c in incoming}
+        for status in affected:  # only the columns a change touches are rebuilt and re-sent
+            column = [c for c in self._column(status) if c["id"] not in touched]
+            column += [c for c in incoming if c["status"] == status]
+            limit = self._limits.get(status, board.PER_COLUMN)
+            self._set_column(status, sorted(column, key=lambda c: c["position"])[:limit])
         self.totals = totals
 
     # ---- moving ------------------------------------------------------------------
@@ -115,23 +125,25 @@ class BoardState(ProjectState):
         if not str(item_id).isdigit() or column_id not in board.STATUSES:
             return None
         task_id, index = int(item_id), max(0, int(index))
-        moving = next((c for s in board.STATUSES for c in self._column(s) if c.id == task_id), None)
+        moving = next((c for s in board.STATUSES for c in self._column(s) if c["id"] == task_id), None)
         if moving is None:
             return None
-        destination = [c for c in self._column(column_id) if c.id != task_id]
+        destination = [c for c in self._column(column_id) if c["id"] != task_id]
         patch = tasks.TaskPatch(status=column_id)
         if index < len(destination):
-            patch = tasks.TaskPatch(status=column_id, before_task_id=destination[index].id)
+            patch = tasks.TaskPatch(status=column_id, before_task_id=destination[index]["id"])
         elif destination:
-            patch = tasks.TaskPatch(status=column_id, after_task_id=destination[-1].id)
+            patch = tasks.TaskPatch(status=column_id, after_task_id=destination[-1]["id"])
         self._optimistic(moving, column_id, index, destination)
         return self._patch(task_id, patch)
 
     def _optimistic(self, moving: Card, status: str, index: int, destination: list[Card]) -> None:
-        setattr(self, f"col_{moving.status}", [c for c in self._column(moving.status) if c.id != moving.id])
-        moved = moving.model_copy(update={"status": status})
+        self._set_column(
+            moving["status"], [c for c in self._column(moving["status"]) if c["id"] != moving["id"]]
+        )
+        moved = Card(**{**moving, "status": status})
         destination.insert(min(index, len(destination)), moved)
-        setattr(self, f"col_{status}", destination)
+        self._set_column(status, destination)
 
     @rx.event
     def move_to(self, task_id: int, status: str) -> Any:
@@ -145,7 +157,7 @@ class BoardState(ProjectState):
         """The keyboard/menu way to reorder: one place up (-1) or down (+1)."""
         if status not in board.STATUSES:
             return None
-        ids = [c.id for c in self._column(status)]
+        ids = [c["id"] for c in self._column(status)]
         if int(task_id) not in ids:
             return None
         i = ids.index(int(task_id))

@@ -105,9 +105,10 @@ def task_card(card: rx.Var[Card]) -> rx.Component:
                 rx.cond(card.due_date != "", rx.text(card.due_date, size="1", color_scheme="gray")),
                 rx.cond(
                     card.assignee_name != "",
-                    rx.tooltip(
-                        rx.avatar(fallback=card.assignee_name.split(" ")[0][:1], size="1", radius="full"),
-                        content=card.assignee_name,
+                    rx.el.span(
+                        card.assignee_name.split(" ")[0][:1],
+                        title=card.assignee_name,
+                        class_name="assignee-chip",
                     ),
                 ),
                 width="100%",

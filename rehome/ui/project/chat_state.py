@@ -9,6 +9,7 @@ import reflex as rx
 from pydantic import ValidationError
 
 from rehome.core import messages, presence
+from rehome.core.access import Actor
 from rehome.core.views import MessageOut
 from rehome.ui.project.models import ChatLine, PersonChip, chat_line
 from rehome.ui.project.state import ProjectState
@@ -28,17 +29,13 @@ class ChatState(ProjectState):
     chat_error: str = ""
     confirm_delete_message: int = 0
 
-    @rx.event
-    def load_chat(self) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        actor, project_id = current
+    def _open(self, actor: Actor, project_id: int) -> None:
+        """The newest page of the chat, for a page that just opened."""
         page = self._run(lambda s: messages.list_messages(s, actor, project_id, limit=PAGE))
         if page is not None:
             self.lines = [chat_line(m) for m in reversed(page.items)]
             self.has_older = page.next_cursor is not None
-        return None
+        self.editing_id = 0
 
     @rx.event
     def load_older(self) -> Any:
@@ -48,7 +45,7 @@ class ChatState(ProjectState):
         if not self.lines or not self.has_older:
             return None
         actor, project_id = current
-        oldest = self.lines[0].id
+        oldest = self.lines[0]["id"]
         page = self._run(lambda s: messages.list_messages(s, actor, project_id, before_id=oldest, limit=PAGE))
         if page is not None:
             self.lines = [chat_line(m) for m in reversed(page.items)] + self.lines
@@ -58,9 +55,9 @@ class ChatState(ProjectState):
     def _apply_messages(self, changed: list[MessageOut], gone: set[int]) -> None:
         """Live: add or replace what the relay read, drop what is gone or hidden."""
         by_id = {m.id: chat_line(m) for m in changed}
-        kept = [by_id.pop(line.id, line) for line in self.lines if line.id not in gone]
-        newest = kept[-1].id if kept else 0
-        kept += sorted((line for line in by_id.values() if line.id > newest), key=lambda line: line.id)
+        kept = [by_id.pop(line["id"], line) for line in self.lines if line["id"] not in gone]
+        newest = kept[-1]["id"] if kept else 0
+        kept += sorted((line for line in by_id.values() if line["id"] > newest), key=lambda line: line["id"])
         self.lines = kept[-KEEP:]
 
     @rx.event
@@ -71,7 +68,9 @@ class ChatState(ProjectState):
             self.suggestions = []
         else:
             wanted = tail.group(1).lower()
-            self.suggestions = [p for p in self.people if p.id != self.my_id and wanted in p.name.lower()][:6]
+            self.suggestions = [
+                p for p in self.people if p["id"] != self.my_id and wanted in p["name"].lower()
+            ][:6]
         current = self._project_actor()
         if current is not None and value.strip():
             actor, project_id = current
@@ -107,9 +106,9 @@ class ChatState(ProjectState):
 
     @rx.event
     def start_edit(self, message_id: int) -> None:
-        line = next((x for x in self.lines if x.id == int(message_id)), None)
-        if line is not None and line.author_id == self.my_id:
-            self.editing_id = line.id
+        line = next((x for x in self.lines if x["id"] == int(message_id)), None)
+        if line is not None and line["author_id"] == self.my_id:
+            self.editing_id = line["id"]
 
     @rx.event
     def cancel_edit(self) -> None:

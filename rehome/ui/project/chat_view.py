@@ -59,7 +59,7 @@ def _editor(line: rx.Var[ChatLine]) -> rx.Component:
 
 def _line(line: rx.Var[ChatLine]) -> rx.Component:
     return rx.hstack(
-        rx.avatar(fallback=line.initials, size="2", radius="full"),
+        rx.el.span(line.initials, class_name="assignee-chip chat-avatar"),
         rx.box(
             rx.hstack(
                 rx.text(line.author_name, weight="bold", size="2"),
@@ -75,7 +75,13 @@ def _line(line: rx.Var[ChatLine]) -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            rx.cond(ChatState.editing_id == line.id, _editor(line), safe_markdown(line.body)),
+            rx.cond(
+                ChatState.editing_id == line.id,
+                _editor(line),
+                rx.cond(
+                    line.rich, safe_markdown(line.body), rx.text(line.body, size="2", class_name="plain")
+                ),
+            ),
             flex="1",
             min_width="0",
         ),

@@ -13,7 +13,6 @@ from reflex_base.registry import RegistrationContext
 
 from rehome.core import bus, live, notifications, presence
 from rehome.core.access import Actor
-from rehome.core.auth.sessions import resolve_session
 from rehome.core.board import BoardFilters
 from rehome.core.db import session_scope
 from rehome.core.errors import DomainError
@@ -23,7 +22,6 @@ from rehome.ui.project.models import PersonChip
 from rehome.ui.project.state import ProjectState
 
 HEARTBEAT_EVERY = 10.0  # seconds; presence drops a tab after presence.ONLINE_TTL
-RECHECK_EVERY = 15.0  # seconds between session checks when nothing happens
 TYPING_SHOWN = 4.0  # seconds a "… is typing" stays after the last keystroke event
 
 
@@ -35,20 +33,29 @@ async def _connected(token: str) -> bool:
     return await manager.is_token_connected(token)
 
 
-def _read_changes(
-    cookie: str | None, project_id: int, batch: list[bus.BusEvent], filters: BoardFilters
-) -> tuple[Actor | None, live.LiveChanges | None, int]:
-    """Session check and access-checked reads in one transaction (off the event loop)."""
+def _read(
+    cookie: str | None,
+    project_id: int,
+    viewer: live.Viewer | None,
+    batch: list[bus.BusEvent],
+    filters: BoardFilters,
+) -> tuple[live.Viewer | None, live.LiveChanges | None, int]:
+    """Re-check the viewer if needed, then read the batch's changes (off the loop).
+
+    Returns (None, None, 0) when signed out, (viewer, None, 0) when the project
+    is no longer visible, else the changes and the unread count (-1: unchanged).
+    """
     with session_scope() as session:
-        actor = resolve_session(session, cookie)
-        if actor is None:
-            return None, None, 0
         try:
-            changes = live.changes_for(session, actor, project_id, batch, filters)
+            if live.needs_recheck(viewer, batch):
+                viewer = live.check_viewer(session, cookie, project_id)
         except DomainError:
-            return actor, None, 0
-        unread = notifications.unread_count(session, actor) if changes.notifications else -1
-    return actor, changes, unread
+            return viewer, None, 0
+        if viewer is None:
+            return None, None, 0
+        changes = live.changes_for(session, viewer, batch, filters)
+        unread = notifications.unread_count(session, viewer.actor) if changes.notifications else -1
+    return viewer, changes, unread
 
 
 class LiveState(ProjectState):
@@ -58,7 +65,7 @@ class LiveState(ProjectState):
     _typing: dict[int, tuple[str, float]] = {}
 
     def _online_chips(self, ids: set[int]) -> list[PersonChip]:
-        return [p for p in self.people if p.id in ids]
+        return [p for p in self.people if p["id"] in ids]
 
     def _prune_typing(self) -> None:
         now = time.monotonic()
@@ -77,7 +84,8 @@ class LiveState(ProjectState):
             filters = (await self.get_state(BoardState))._filters()
         if not project_id or not user_id:
             return
-        last_beat = last_check = 0.0
+        last_beat = typing_until = 0.0
+        viewer: live.Viewer | None = None
         try:
             while await _connected(tab):
                 now = time.monotonic()
@@ -87,26 +95,22 @@ class LiveState(ProjectState):
                 batch = await bus.read(cursors, block_ms=2000)
                 for event in batch:
                     cursors[event.channel] = event.id
-                async with self:
+                typing_due = bool(typing_until) and time.monotonic() > typing_until
+                if not batch and not typing_due and not live.needs_recheck(viewer, batch):
+                    continue
+                viewer, changes, unread = await asyncio.to_thread(
+                    _read, cookie, project_id, viewer, batch, filters
+                )
+                async with self:  # one state lock per batch: check, then apply
                     if self._generation != generation or self._route_project_id() != project_id:
                         return
-                    filters = (await self.get_state(BoardState))._filters()
-                    self._prune_typing()
-                if not batch and time.monotonic() - last_check < RECHECK_EVERY:
-                    continue
-                last_check = time.monotonic()
-                actor, changes, unread = await asyncio.to_thread(
-                    _read_changes, cookie, project_id, batch, filters
-                )
-                if actor is None or changes is None:
-                    async with self:
-                        self.flash = "" if actor is None else "You no longer have access to that project."
-                        yield self._sign_in_redirect() if actor is None else rx.redirect("/projects")
-                    return
-                async with self:
-                    if self._generation != generation:
+                    if viewer is None or changes is None:
+                        self.flash = "" if viewer is None else "You no longer have access to that project."
+                        yield self._sign_in_redirect() if viewer is None else rx.redirect("/projects")
                         return
-                    await self._apply(actor, changes, unread)
+                    await self._apply(viewer.actor, changes, unread)
+                    filters = (await self.get_state(BoardState))._filters()
+                    typing_until = time.monotonic() + TYPING_SHOWN if self._typing else 0.0
         finally:
             await asyncio.to_thread(presence.leave, project_id, user_id, tab)
 

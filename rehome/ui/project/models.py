@@ -1,13 +1,19 @@
-"""Small view models the project page keeps in state (never ORM rows)."""
+"""Small view models the project page keeps in state (never ORM rows).
+
+Plain typed dicts, not pydantic models: with Redis, Reflex pickles a tab's
+state on every event, and a board's hundreds of cards pickle several times
+faster as dicts.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import re
+from typing import TypedDict
 
 from rehome.core.views import MessageOut, TaskOut
 
 
-class Card(BaseModel):
+class Card(TypedDict):
     """What a board card needs; descriptions stay on the server until opened."""
 
     id: int
@@ -22,7 +28,9 @@ class Card(BaseModel):
     position: float
 
 
-class ChatLine(BaseModel):
+class ChatLine(TypedDict):
+    """`rich`: the body has markdown; plain lines skip the markdown renderer."""
+
     id: int
     author_id: int
     author_name: str
@@ -31,12 +39,16 @@ class ChatLine(BaseModel):
     internal: bool
     sent_at: str
     edited: bool
+    rich: bool
 
 
-class PersonChip(BaseModel):
+class PersonChip(TypedDict):
     id: int
     name: str
     initials: str
+
+
+_MARKUP = re.compile(r"[*_`#\[\]>|~]|\n|^\s*\d+\.\s|https?://")
 
 
 def initials(name: str) -> str:
@@ -69,4 +81,5 @@ def chat_line(message: MessageOut) -> ChatLine:
         internal=message.internal,
         sent_at=message.created_at.isoformat(),
         edited=message.edited_at is not None,
+        rich=_MARKUP.search(message.body) is not None,
     )

@@ -76,8 +76,9 @@ class ProjectState(SessionState):
         self.people = [PersonChip(id=p.id, name=p.name, initials=initials(p.name)) for p in detail.people]
 
     @rx.event
-    def load(self) -> Any:
-        """Open the page: check access, note where live events start, then load."""
+    async def load(self) -> Any:
+        """Open the page: check access, note where live events start, then load
+        board and chat in this same event (one round trip, one first delta)."""
         actor = self._actor()
         if actor is None:
             return self._sign_in_redirect()
@@ -98,7 +99,9 @@ class ProjectState(SessionState):
         from rehome.ui.project.chat_state import ChatState
         from rehome.ui.project.live import LiveState
 
-        return [BoardState.load_board, ChatState.load_chat, LiveState.run]
+        opened_task = (await self.get_state(BoardState))._open(actor)
+        (await self.get_state(ChatState))._open(actor, project_id)
+        return [LiveState.run, *([opened_task] if opened_task else [])]
 
     @rx.event
     def set_tab(self, tab: str) -> None:

@@ -1,0 +1,1 @@
+"""The workspace admin dashboard (F-12): overview, projects, users, tasks, activity, search."""

@@ -1,0 +1,202 @@
+"""/admin/projects/[project_id]: one project's fields, members, and invites into it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from rehome.core import admin_actions, admin_lists, memberships, projects
+from rehome.core.access import Actor
+from rehome.core.admin_lists import AdminMemberRow, UserOption
+from rehome.core.auth import invites
+from rehome.core.errors import Invalid
+from rehome.ui.admin.state_base import AdminState, to_int
+from rehome.ui.admin.state_projects import EMPTY_PROJECT, project_form, project_values
+
+_PATH = re.compile(r"^/admin/projects/(\d{1,10})/?$")
+ROLES = ("team", "consultant", "client")
+
+
+class AdminProjectState(AdminState):
+    pid: int = 0
+    name: str = ""
+    archived: bool = False
+    form: dict[str, str] = EMPTY_PROJECT
+    form_errors: dict[str, str] = {}
+    form_version: int = 0
+    members: list[AdminMemberRow] = []
+    addable: list[UserOption] = []
+    add_errors: dict[str, str] = {}
+    invite_errors: dict[str, str] = {}
+    invite_version: int = 0
+    confirm_remove_id: int = 0
+    confirm_remove_name: str = ""
+    confirm_archive: bool = False
+
+    def _refresh(self, actor: Actor) -> bool:
+        """Load the project (admin check and workspace scope in the core) and its people."""
+        pid = self.pid
+
+        def read(session: Session) -> tuple[Any, list[AdminMemberRow], list[UserOption]]:
+            detail = projects.project_detail(session, actor, pid)
+            return (
+                detail,
+                admin_lists.list_members_admin(session, actor, pid),
+                admin_lists.addable_users(session, actor, pid),
+            )
+
+        loaded = self._run(read)
+        if loaded is None:
+            return False
+        detail, self.members, self.addable = loaded
+        self.name, self.archived = detail.name, detail.archived
+        self.form, self.form_version = project_form(detail), self.form_version + 1
+        return True
+
+    @rx.event
+    def load(self) -> Any:
+        actor, away = self._enter()
+        if actor is None:
+            return away
+        match = _PATH.match(self.router.url.path or "")
+        self.pid = int(match.group(1)) if match else 0
+        self.form_errors, self.add_errors, self.invite_errors = {}, {}, {}
+        self.confirm_remove_id, self.confirm_archive = 0, False
+        if not self.pid or not self._refresh(actor):
+            return rx.redirect("/admin/projects")
+        return None
+
+    def _after_change(self, actor: Actor, ok: bool, message: str) -> Any:
+        if ok:
+            self._refresh(actor)
+            return rx.toast.success(message)
+        return None
+
+    # ---- fields -----------------------------------------------------------------------------
+    @rx.event
+    def save(self, form: dict[str, Any]) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid = self.pid
+        errors = self._submit(
+            lambda s: projects.update_project(s, actor, pid, projects.ProjectPatch(**project_values(form)))
+        )
+        self.form_errors = errors or {}
+        return self._after_change(actor, errors is None, "Project saved.")
+
+    # ---- members ----------------------------------------------------------------------------
+    @rx.event
+    def set_role(self, user_id: int, role: str) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        uid, pid = to_int(user_id) or 0, self.pid
+        errors = self._submit(
+            lambda s: memberships.set_member(
+                s, actor, pid, uid, memberships.MemberSet.model_validate({"role": role})
+            )
+        )
+        if errors is not None:
+            self.flash = next(iter(errors.values()))
+        return self._after_change(actor, errors is None, "Role changed.")
+
+    @rx.event
+    def add_member(self, form: dict[str, Any]) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        uid, role, pid = to_int(form.get("user_id", "")), str(form.get("role", "")), self.pid
+        if uid is None:
+            self.add_errors = {"user_id": "Choose a person to add."}
+            return None
+
+        def work(session: Session) -> None:
+            if role not in ROLES:
+                raise Invalid({"role": "Choose a role."})
+            memberships.set_member(
+                session, actor, pid, uid, memberships.MemberSet.model_validate({"role": role})
+            )
+
+        errors = self._submit(work)
+        self.add_errors = errors or {}
+        return self._after_change(actor, errors is None, "Member added.")
+
+    @rx.event
+    def ask_remove(self, user_id: int, name: str) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        self.confirm_remove_id, self.confirm_remove_name = to_int(user_id) or 0, str(name)[:120]
+        return None
+
+    @rx.event
+    def cancel_remove(self) -> None:
+        self.confirm_remove_id = 0
+
+    @rx.event
+    def confirm_remove(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        uid, pid, self.confirm_remove_id = self.confirm_remove_id, self.pid, 0
+        ok = self._attempt(lambda s: memberships.remove_member(s, actor, pid, uid))
+        return self._after_change(actor, ok, "Member removed.")
+
+    @rx.event
+    def invite(self, form: dict[str, Any]) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid = self.pid
+        values = {
+            "email": str(form.get("email", "")),
+            "name": str(form.get("name", "")),
+            "role": str(form.get("role", "")),
+            "project_id": pid,
+        }
+
+        def work(session: Session) -> None:
+            if values["role"] not in ROLES:
+                raise Invalid({"role": "Choose the role they get in this project."})
+            invites.invite_user(session, actor, invites.InviteCreate.model_validate(values))
+
+        errors = self._submit(work)
+        self.invite_errors = errors or {}
+        if errors is None:
+            self.invite_version += 1  # clears the form
+        return self._after_change(actor, errors is None, f"Invitation sent to {values['email'].strip()}.")
+
+    # ---- archive and restore ------------------------------------------------------------------
+    @rx.event
+    def ask_archive(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        self.confirm_archive = True
+        return None
+
+    @rx.event
+    def cancel_archive(self) -> None:
+        self.confirm_archive = False
+
+    @rx.event
+    def archive(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid, self.confirm_archive = self.pid, False
+        ok = self._attempt(lambda s: projects.archive_project(s, actor, pid))
+        return self._after_change(actor, ok, "Project archived.")
+
+    @rx.event
+    def restore(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid = self.pid
+        ok = self._attempt(lambda s: admin_actions.restore_project(s, actor, pid))
+        return self._after_change(actor, ok, "Project restored.")

@@ -1,0 +1,145 @@
+"""/admin/projects: the project list, create and edit dialogs, archive and restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from rehome.core import admin_actions, admin_lists, projects
+from rehome.core.access import Actor
+from rehome.core.admin_lists import AdminProjectRow
+from rehome.core.admin_query import Listing
+from rehome.ui.admin.state_base import AdminState, ListMixin, cents, to_int
+
+EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
+
+
+def project_form(project: projects.ProjectOut | projects.ProjectDetail) -> dict[str, str]:
+    budget = project.budget_cents
+    return {
+        "name": project.name,
+        "address": project.address,
+        "description": project.description,
+        "budget": f"{budget / 100:.2f}" if budget is not None else "",
+    }
+
+
+def project_values(form: dict[str, Any]) -> dict[str, Any]:
+    """The form as `ProjectCreate`/`ProjectPatch` input; pydantic checks the rest."""
+    return {
+        "name": str(form.get("name", "")),
+        "address": str(form.get("address", "")),
+        "description": str(form.get("description", "")),
+        "budget_cents": cents(str(form.get("budget", ""))),
+    }
+
+
+class AdminProjectsState(ListMixin, AdminState):
+    rows: list[AdminProjectRow] = []
+    editor_open: bool = False
+    editing_id: int = 0
+    form: dict[str, str] = EMPTY_PROJECT
+    form_errors: dict[str, str] = {}
+    confirm_archive_id: int = 0
+    confirm_archive_name: str = ""
+
+    def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
+        return admin_lists.list_projects_admin(
+            session, actor, status=self.filters.get("status", "active"), **params
+        )
+
+    def _show(self, listing: Listing[Any]) -> None:
+        self.rows = listing.items
+
+    @rx.event
+    def load(self) -> Any:
+        actor, away = self._enter()
+        if actor is None:
+            return away
+        self.q, self.sort, self.descending, self.page = "", "name", False, 1
+        self.filters = {"status": "active"}
+        self.editor_open, self.confirm_archive_id = False, 0
+        self._reload(actor)
+        return None
+
+    # ---- create and edit ------------------------------------------------------------
+    @rx.event
+    def open_new(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        self.editing_id, self.form, self.form_errors, self.editor_open = 0, EMPTY_PROJECT, {}, True
+        return None
+
+    @rx.event
+    def open_edit(self, project_id: int) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid = to_int(project_id) or 0
+        detail = self._run(lambda s: projects.project_detail(s, actor, pid))
+        if detail is not None:
+            self.editing_id, self.form, self.form_errors = detail.id, project_form(detail), {}
+            self.editor_open = True
+        return None
+
+    @rx.event
+    def set_editor_open(self, value: bool) -> None:
+        self.editor_open = bool(value)
+
+    @rx.event
+    def save(self, form: dict[str, Any]) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        editing = self.editing_id
+
+        def work(session: Session) -> None:
+            values = project_values(form)
+            if editing:
+                projects.update_project(session, actor, editing, projects.ProjectPatch(**values))
+            else:
+                projects.create_project(session, actor, projects.ProjectCreate(**values))
+
+        errors = self._submit(work)
+        if errors is not None:
+            self.form_errors = errors
+            return None
+        self.editor_open, self.form_errors = False, {}
+        self._reload(actor)
+        return rx.toast.success("Project saved.")
+
+    # ---- archive and restore -----------------------------------------------------------
+    @rx.event
+    def ask_archive(self, project_id: int, name: str) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        self.confirm_archive_id, self.confirm_archive_name = to_int(project_id) or 0, str(name)[:120]
+        return None
+
+    @rx.event
+    def cancel_archive(self) -> None:
+        self.confirm_archive_id = 0
+
+    @rx.event
+    def confirm_archive(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid, self.confirm_archive_id = self.confirm_archive_id, 0
+        if self._attempt(lambda s: projects.archive_project(s, actor, pid)):
+            self._reload(actor)
+        return None
+
+    @rx.event
+    def restore(self, project_id: int) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        pid = to_int(project_id) or 0
+        if self._attempt(lambda s: admin_actions.restore_project(s, actor, pid)):
+            self._reload(actor)
+        return None

@@ -1,0 +1,88 @@
+"""/admin/tasks: every task of the workspace, with filters; delete with confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from rehome.core import admin_actions, admin_lists
+from rehome.core.access import Actor
+from rehome.core.admin_actions import Option
+from rehome.core.admin_lists import AdminTaskRow
+from rehome.core.admin_query import Listing
+from rehome.ui.admin.state_base import AdminState, ListMixin, to_int
+
+ANY = "all"
+
+
+class AdminTasksState(ListMixin, AdminState):
+    rows: list[AdminTaskRow] = []
+    project_choices: list[Option] = []
+    people: list[Option] = []
+    confirm_delete_id: int = 0
+    confirm_delete_title: str = ""
+
+    def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
+        f = self.filters
+        return admin_lists.list_tasks_admin(
+            session,
+            actor,
+            project_id=None if f.get("project", ANY) == ANY else f.get("project"),
+            status=f.get("status", ANY),
+            assignee_id=None if f.get("assignee", ANY) == ANY else f.get("assignee"),
+            overdue=f.get("overdue") == "yes",
+            include_archived=f.get("archived") == "yes",
+            **params,
+        )
+
+    def _show(self, listing: Listing[Any]) -> None:
+        self.rows = listing.items
+
+    @rx.event
+    def load(self) -> Any:
+        actor, away = self._enter()
+        if actor is None:
+            return away
+        query = self.router.url.query_parameters
+        self.q, self.sort, self.descending, self.page = "", "due", False, 1
+        project = to_int(query.get("project", ""))
+        self.filters = {
+            "project": str(project) if project else ANY,
+            "status": "open",
+            "assignee": ANY,
+            "overdue": "yes" if query.get("overdue") else "no",
+            "archived": "no",
+        }
+        self.confirm_delete_id = 0
+
+        def options(session: Session) -> tuple[list[Option], list[Option]]:
+            return admin_actions.project_options(session, actor), admin_actions.user_options(session, actor)
+
+        self.project_choices, self.people = self._run(options) or ([], [])
+        self._reload(actor)
+        return None
+
+    @rx.event
+    def ask_delete(self, task_id: int, title: str) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        self.confirm_delete_id, self.confirm_delete_title = to_int(task_id) or 0, str(title)[:200]
+        return None
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        self.confirm_delete_id = 0
+
+    @rx.event
+    def confirm_delete(self) -> Any:
+        actor, away = self._admin()
+        if actor is None:
+            return away
+        task_id, self.confirm_delete_id = self.confirm_delete_id, 0
+        if self._attempt(lambda s: admin_actions.delete_task(s, actor, task_id)):
+            self._reload(actor)
+            return rx.toast.success("Task deleted.")
+        return None
