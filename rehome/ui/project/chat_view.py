@@ -221,7 +221,7 @@ def chat_tab() -> rx.Component:
             ),
             open=ChatState.confirm_delete_message > 0,
         ),
-        height="calc(100vh - 190px)",
+        class_name="chat-pane",
         min_height="420px",
         spacing="1",
         width="100%",
