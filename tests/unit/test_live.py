@@ -69,7 +69,8 @@ def test_a_client_never_receives_an_internal_task(world) -> None:
         world.tasks["p1"],
     }  # removed from the board
     assert {t.id for t in seen_by_team.tasks} == {world.tasks["p1_internal"], world.tasks["p1"]}
-    assert seen_by_client.totals is not None and sum(seen_by_client.totals.values()) == 1
+    assert seen_by_client.totals is not None
+    assert sum(seen_by_client.totals.values()) == 1
 
 
 def test_internal_typing_is_not_shown_to_clients(world) -> None:
