@@ -22,9 +22,16 @@ from tests.e2e.pages import sign_in  # noqa: E402
 
 WIDTHS = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1440, 900)}
 PAGES = {
-    "projects": "/projects", "board": "/projects/1", "chat": "/projects/1?tab=chat", "admin": "/admin",
-    "admin-projects": "/admin/projects", "admin-users": "/admin/users", "admin-tasks": "/admin/tasks",
-    "admin-activity": "/admin/activity", "notifications": "/notifications", "account": "/account",
+    "projects": "/projects",
+    "board": "/projects/1",
+    "chat": "/projects/1?tab=chat",
+    "admin": "/admin",
+    "admin-projects": "/admin/projects",
+    "admin-users": "/admin/users",
+    "admin-tasks": "/admin/tasks",
+    "admin-activity": "/admin/activity",
+    "notifications": "/notifications",
+    "account": "/account",
 }
 
 
