@@ -34,6 +34,14 @@ def demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def smoke_stream(_: argparse.Namespace) -> int:
+    from rehome.core.agent.smoke import smoke_stream as run
+
+    ok = run()
+    print("Smoke stream passed." if ok else "Smoke stream FAILED.")
+    return 0 if ok else 1
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="python -m rehome", description="ReHome operations")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,7 +51,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     admin.add_argument("--password", required=True)
     admin.add_argument("--name", default="")
     sub.add_parser("demo", help="load the demo workspaces and print their logins")
-    return parser, {"create-admin": create_admin, "demo": demo}
+    sub.add_parser(
+        "smoke-stream", help="stream a known message through Redis and check the stream's life cycle"
+    )
+    return parser, {"create-admin": create_admin, "demo": demo, "smoke-stream": smoke_stream}
 
 
 def main(argv: list[str] | None = None) -> int:

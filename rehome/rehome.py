@@ -22,6 +22,7 @@ from rehome.ui.admin.state_project import AdminProjectState
 from rehome.ui.admin.state_projects import AdminProjectsState
 from rehome.ui.admin.state_tasks import AdminTasksState
 from rehome.ui.admin.state_users import AdminUsersState
+from rehome.ui.agent.admin_page import AdminAgentState, admin_agent_page
 from rehome.ui.auth.pages import forgot_page, invite_page, login_page, reset_page
 from rehome.ui.auth.state import AuthState
 from rehome.ui.home import HomeState, home_page
@@ -84,4 +85,7 @@ app.add_page(
 )
 app.add_page(
     search_page, route="/admin/search", title="Search · Admin · ReHome", on_load=AdminSearchState.load
+)
+app.add_page(
+    admin_agent_page, route="/admin/agent", title="Assistant · Admin · ReHome", on_load=AdminAgentState.load
 )

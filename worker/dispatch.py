@@ -15,6 +15,9 @@ def install_dispatcher() -> None:
     from worker.app import celery_app
 
     def send(name: str, kwargs: dict[str, Any]) -> None:
-        celery_app.send_task("rehome.run_job", args=[name, kwargs])
+        if name == "agent.run":  # its own task: acknowledged late, never auto-retried
+            celery_app.send_task("rehome.agent_run", args=[kwargs["run_id"]])
+        else:
+            celery_app.send_task("rehome.run_job", args=[name, kwargs])
 
     jobs.set_dispatcher(send)

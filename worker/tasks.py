@@ -29,6 +29,12 @@ def run_job_task(name: str, kwargs: dict[str, Any]) -> None:
     run_job(name, kwargs)
 
 
+@celery_app.task(name="rehome.agent_run", acks_late=True, reject_on_worker_lost=True, max_retries=0)
+def agent_run_task(run_id: int) -> None:
+    """Ids only; redelivery is safe: the runner claims a run once and finishes it once."""
+    run_job("agent.run", {"run_id": int(run_id)})
+
+
 def _heartbeat_forever() -> None:
     while True:
         try:

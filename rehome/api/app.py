@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from rehome.api import (
     admin_routes,
+    agent_routes,
     auth_routes,
     errors,
     message_routes,
@@ -35,6 +36,7 @@ def build_api() -> FastAPI:
         task_routes.router,
         message_routes.router,
         admin_routes.router,
+        agent_routes.router,
         web_auth.router,
     ):
         api.include_router(router)

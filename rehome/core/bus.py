@@ -36,6 +36,11 @@ def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def thread_channel(thread_id: int) -> str:
+    """Agent threads: every open tab of the conversation hears of new runs."""
+    return f"thread:{thread_id}"
+
+
 def _key(channel: str) -> str:
     return f"ev:{channel}"
 

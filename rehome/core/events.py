@@ -23,7 +23,8 @@ PROJECT_CHANGED = "ProjectChanged"  # name, archive, members: reload the page's 
 PRESENCE_CHANGED = "PresenceChanged"
 TYPING = "Typing"
 NOTIFICATION_CREATED = "NotificationCreated"
-SESSIONS_REVOKED = "SessionsRevoked"  # logout, password change, disabled: re-check now
+SESSIONS_REVOKED = "SessionsRevoked"
+AGENT_RUN_QUEUED = "AgentRunQueued"  # logout, password change, disabled: re-check now
 
 
 def emit(session: Session, project_id: int, kind: str, **data: Any) -> None:
@@ -33,3 +34,7 @@ def emit(session: Session, project_id: int, kind: str, **data: Any) -> None:
 
 def emit_to_user(session: Session, user_id: int, kind: str, **data: Any) -> None:
     on_commit(session, lambda: bus.publish(bus.user_channel(user_id), kind, **data))
+
+
+def emit_to_thread(session: Session, thread_id: int, kind: str, **data: Any) -> None:
+    on_commit(session, lambda: bus.publish(bus.thread_channel(thread_id), kind, **data))

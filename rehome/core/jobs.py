@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 JOBS: dict[str, str] = {
     "mail.send": "rehome.core.mail:deliver",
+    "agent.run": "rehome.core.agent.runner:execute_run",
 }
 
 Dispatcher = Callable[[str, dict[str, Any]], None]

@@ -1,7 +1,7 @@
 """All tables; importing this module registers them on SQLModel's metadata."""
 
 from rehome.core.models.accounts import ApiToken, Invite, PasswordReset, UserSession
-from rehome.core.models.agent import AgentMessage, AgentRun, AgentThread, ProjectSummary
+from rehome.core.models.agent import AgentMessage, AgentRun, AgentThread, DeadLetter, ProjectSummary
 from rehome.core.models.audit import (
     ActivityLog,
     IdempotencyKey,
@@ -23,6 +23,7 @@ __all__ = [
     "AgentRun",
     "AgentThread",
     "ApiToken",
+    "DeadLetter",
     "IdempotencyKey",
     "Invite",
     "Message",

@@ -54,6 +54,8 @@ class AgentRun(SQLModel, table=True):
     tokens_in: int = Field(default=0)
     tokens_out: int = Field(default=0)
     cost_cents: float = Field(default=0.0)
+    estimate_cents: float = Field(default=0.0)  # the most it may cost, reserved against budgets
+    attempts: int = Field(default=0)
     context_used: dict = json_field()
     created_at: datetime = created_at_field()
     started_at: datetime | None = optional_time_field()
@@ -76,3 +78,17 @@ class ProjectSummary(SQLModel, table=True):
     content: str = Field(default="", sa_type=Text)
     meta: dict = json_field()
     generated_at: datetime = created_at_field()
+
+
+class DeadLetter(SQLModel, table=True):
+    """Work that finally failed after its retries, kept for a person to look at."""
+
+    __tablename__ = "dead_letters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    ref_id: int | None = Field(default=None)
+    workspace_id: int | None = Field(default=None, foreign_key="workspaces.id", index=True)
+    error: str = Field(default="", sa_type=Text)
+    payload: dict = json_field()
+    created_at: datetime = created_at_field()

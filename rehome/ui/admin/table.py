@@ -16,6 +16,7 @@ SECTIONS = (
     ("users", "Users", "/admin/users", "users"),
     ("tasks", "Tasks", "/admin/tasks", "list-checks"),
     ("activity", "Activity", "/admin/activity", "history"),
+    ("agent", "Assistant", "/admin/agent", "sparkles"),
     ("search", "Search", "/admin/search", "search"),
 )
 

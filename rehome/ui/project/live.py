@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import reflex as rx
-from reflex_base.registry import RegistrationContext
 
 from rehome.core import bus, live, notifications, presence
 from rehome.core.access import Actor
@@ -20,17 +19,10 @@ from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
 from rehome.ui.project.models import PersonChip
 from rehome.ui.project.state import ProjectState
+from rehome.ui.realtime import tab_connected
 
 HEARTBEAT_EVERY = 10.0  # seconds; presence drops a tab after presence.ONLINE_TTL
 TYPING_SHOWN = 4.0  # seconds a "… is typing" stays after the last keystroke event
-
-
-async def _connected(token: str) -> bool:
-    try:
-        manager = RegistrationContext.get().app.event_namespace._token_manager  # type: ignore[union-attr]
-    except (LookupError, AttributeError):
-        return True
-    return await manager.is_token_connected(token)
 
 
 def _read(
@@ -87,7 +79,7 @@ class LiveState(ProjectState):
         last_beat = typing_until = 0.0
         viewer: live.Viewer | None = None
         try:
-            while await _connected(tab):
+            while await tab_connected(tab):
                 now = time.monotonic()
                 if now - last_beat >= HEARTBEAT_EVERY:
                     await asyncio.to_thread(presence.heartbeat, project_id, user_id, tab)

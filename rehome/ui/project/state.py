@@ -101,7 +101,10 @@ class ProjectState(SessionState):
 
         opened_task = (await self.get_state(BoardState))._open(actor)
         (await self.get_state(ChatState))._open(actor, project_id)
-        return [LiveState.run, *([opened_task] if opened_task else [])]
+        from rehome.ui.agent.state import AgentState
+
+        agent = AgentState.open_scope(project_id, "participant")
+        return [LiveState.run, agent, *([opened_task] if opened_task else [])]
 
     @rx.event
     def set_tab(self, tab: str) -> None:

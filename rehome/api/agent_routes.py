@@ -1,0 +1,157 @@
+"""The assistant over the API: threads, questions, runs, the SSE token stream,
+the cost ledger and stored digests (F-20, F-30, F-31)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
+from rehome.core.agent import ledger, stream, summaries, threads
+from rehome.core.db import session_scope
+from rehome.core.pagination import Page
+
+router = APIRouter(prefix="/api", tags=["agent"])
+KEEPALIVE = 15.0  # seconds between comment lines on an idle stream
+
+
+@router.post("/projects/{project_id}/agent/threads", status_code=201, response_model=threads.ThreadOut)
+def create_thread(project_id: Id, body: threads.ThreadIn, request: Request, actor: CurrentActor) -> Response:
+    return write(
+        request,
+        actor,
+        lambda s: threads.create_thread(s, actor, project_id, body),
+        body=body,
+        status_code=201,
+    )
+
+
+@router.get("/projects/{project_id}/agent/threads", response_model=list[threads.ThreadOut])
+def list_threads(
+    project_id: Id, actor: CurrentActor, audience: Annotated[threads.Audience, Query()] = "participant"
+) -> list[threads.ThreadOut]:
+    with session_scope() as session:
+        return threads.list_threads(session, actor, project_id, audience)
+
+
+@router.get("/agent/threads/{thread_id}", response_model=threads.ThreadOut)
+def get_thread(thread_id: Id, actor: CurrentActor) -> threads.ThreadOut:
+    with session_scope() as session:
+        return threads.get_thread(session, actor, thread_id)
+
+
+@router.get("/agent/threads/{thread_id}/messages", response_model=list[threads.AgentMessageOut])
+def thread_messages(thread_id: Id, actor: CurrentActor) -> list[threads.AgentMessageOut]:
+    with session_scope() as session:
+        return threads.thread_messages(session, actor, thread_id)
+
+
+@router.post("/agent/threads/{thread_id}/messages", status_code=202, response_model=threads.AskOut)
+def ask(thread_id: Id, body: threads.QuestionIn, request: Request, actor: CurrentActor) -> Response:
+    """Ask a question: answers 202 with the run id; follow it on the stream."""
+    return write(request, actor, lambda s: threads.ask(s, actor, thread_id, body), body=body, status_code=202)
+
+
+@router.post("/agent/runs/{run_id}/cancel", status_code=202, response_model=threads.RunOut)
+def cancel_run(run_id: Id, request: Request, actor: CurrentActor) -> Response:
+    return write(request, actor, lambda s: ledger.cancel_run(s, actor, run_id), status_code=202)
+
+
+@router.get("/agent/runs", response_model=Page[threads.RunOut])
+def cost_ledger(
+    actor: CurrentActor,
+    cursor: Cursor,
+    project_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    user_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    limit: Limit = 50,
+) -> Page[threads.RunOut]:
+    with session_scope() as session:
+        return ledger.list_runs(
+            session, actor, project_id=project_id, user_id=user_id, before_id=cursor, limit=limit
+        )
+
+
+@router.get("/projects/{project_id}/summaries", response_model=list[summaries.SummaryOut])
+def project_summaries(project_id: Id, actor: CurrentActor) -> list[summaries.SummaryOut]:
+    with session_scope() as session:
+        return summaries.project_summaries(session, actor, project_id)
+
+
+@router.get("/workspaces/{workspace_id}/summaries", response_model=list[summaries.SummaryOut])
+def workspace_summaries(workspace_id: Id, actor: CurrentActor) -> list[summaries.SummaryOut]:
+    with session_scope() as session:
+        return summaries.workspace_summaries(session, actor, workspace_id)
+
+
+def _latest_run(actor: CurrentActor, thread_id: int) -> threads.RunOut | None:
+    with session_scope() as session:
+        return threads.latest_run(session, actor, thread_id)
+
+
+@router.get(
+    "/agent/threads/{thread_id}/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream_thread(
+    thread_id: Id,
+    actor: CurrentActor,
+    last_event_id: Annotated[str | None, Header(max_length=64)] = None,
+) -> StreamingResponse:
+    """Server-Sent Events for the thread's latest run: `delta` (id `run:seq`),
+    `snapshot` (the whole text so far, when resuming from further back than the
+    stream keeps) and `done`. Resume with the `Last-Event-ID` header."""
+    run = await run_in_threadpool(_latest_run, actor, thread_id)
+    return StreamingResponse(
+        _events(run, last_event_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _resume_point(run_id: int, last_event_id: str | None) -> int:
+    run_part, _, seq_part = (last_event_id or "").partition(":")
+    if run_part == str(run_id) and seq_part.isdigit():
+        return int(seq_part)
+    return 0
+
+
+def _sse(event: str, data: dict, event_id: str | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+async def _events(run: threads.RunOut | None, last_event_id: str | None) -> AsyncIterator[str]:
+    if run is None:
+        yield _sse("done", {"run_id": None, "status": "idle", "message_id": None})
+        return
+    seen = _resume_point(run.id, last_event_id)
+    snap_seq, snap_text = await asyncio.to_thread(stream.snapshot, run.id)
+    assembler = stream.Assembler(max(seen, snap_seq), snap_text if snap_seq > seen else "")
+    if snap_seq > seen:
+        yield _sse("snapshot", {"run_id": run.id, "seq": snap_seq, "text": snap_text}, f"{run.id}:{snap_seq}")
+    if run.status not in ("queued", "running") and not await asyncio.to_thread(stream.is_done, run.id):
+        yield _sse("done", {"run_id": run.id, "status": run.status, "message_id": None})
+        return
+    cursor, idle = "0", 0.0
+    while True:
+        cursor, items = await stream.read(run.id, cursor, block_ms=1000)
+        for item in items:
+            text = assembler.push(item)  # in order, once: early ones wait, repeats drop
+            if text:
+                seq = assembler.next_seq - 1
+                yield _sse("delta", {"run_id": run.id, "seq": seq, "text": text}, f"{run.id}:{seq}")
+        if assembler.finished and assembler.done is not None:
+            done = assembler.done
+            yield _sse("done", {"run_id": run.id, "status": done.status, "message_id": done.message_id})
+            return
+        idle = 0.0 if items else idle + 1.0
+        if idle >= KEEPALIVE:
+            idle = 0.0
+            yield ": keep-alive\n\n"

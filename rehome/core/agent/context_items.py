@@ -1,0 +1,394 @@
+"""Rows for the assistant's context (F-32): bounded fetches and quoted rendering.
+
+Split from `context` so each half reads on its own: this module answers "which
+rows may this reader get, in a fixed number of queries" and "how does one row
+look as quoted data"; `context` decides what fits and in which order.
+
+Every fetch starts from the access layer (`visible_tasks`, `visible_messages`,
+`visible_files` for one project; `visible_project_filter` plus
+`internal_visible` for an admin's workspace), reads a bounded window (newest
+first, by an indexed column where one exists) and joins the names it needs, so
+the number of queries never depends on the project's size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, and_, func, null, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from rehome.core.access import (
+    Actor,
+    ProjectScope,
+    internal_visible,
+    project_people_filter,
+    visible_files,
+    visible_messages,
+    visible_project_filter,
+    visible_tasks,
+)
+from rehome.core.clock import today
+from rehome.core.models import (
+    Message,
+    MessageMention,
+    Project,
+    ProjectMembership,
+    StoredFile,
+    Task,
+    TaskEvent,
+    User,
+)
+
+# Windows: generous for any realistic budget, small enough to stay fast.
+MESSAGE_WINDOW = 400
+MENTION_WINDOW = 50
+TASK_WINDOW = 400
+ATTENTION_WINDOW = 100  # open tasks that are blocked or overdue, beyond the newest window
+EVENT_WINDOW = 200
+FILE_WINDOW = 100
+PEOPLE_CAP = 40
+PROJECT_CAP = 100
+# A task is shown as its board card plus the start of its description; the
+# whole item is then kept or dropped, never cut to fit the budget.
+DESCRIPTION_CHARS = 400
+NOTES_CHARS = 300
+
+# `<project_data>` / `</project_data>` written into content, with any spacing or case.
+_TAG = re.compile(r"<(\s*/?\s*project_data)", re.IGNORECASE)
+# Line breaks that `json.dumps(ensure_ascii=False)` leaves raw.
+_RAW_BREAKS = ("\u2028", "\u2029", "\x85")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Lens:
+    """The reader and what their role lets them see: one project, or (admins
+    only, checked by the caller) the whole workspace when `scope` is None."""
+
+    actor: Actor
+    scope: ProjectScope | None
+
+    @property
+    def workspace(self) -> bool:
+        return self.scope is None
+
+    @property
+    def role(self) -> str:
+        return self.scope.role.value if self.scope else "admin"
+
+    @property
+    def sees_internal(self) -> bool:
+        return self.scope.sees_internal if self.scope else self.actor.is_admin
+
+    @property
+    def sees_contacts(self) -> bool:
+        return self.scope.sees_contacts if self.scope else self.actor.is_admin
+
+    @property
+    def sees_costs(self) -> bool:
+        return self.scope.sees_costs if self.scope else self.actor.is_admin
+
+
+Kind = Literal["task", "message", "file", "event", "project", "person"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A row rendered as one quoted line, not yet budgeted."""
+
+    kind: Kind
+    id: int
+    ref: str
+    text: str
+    data: dict[str, Any]
+    at: datetime  # what "newest" and the chronological output order go by
+
+
+def quote(value: str | None) -> str:
+    """User-written text as one JSON string literal.
+
+    Quotes, newlines and control characters are escaped, so the text cannot end
+    its line, start a fake item or ref, or close the data block; the block's
+    own tags are defused first, so they cannot appear even inside the string.
+    """
+    text = _TAG.sub(r"‹\1", value or "")
+    out = json.dumps(text, ensure_ascii=False)
+    for char in _RAW_BREAKS:
+        out = out.replace(char, f"\\u{ord(char):04x}")
+    return out
+
+
+def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
+    """Which `model` rows (Task, Message or StoredFile) the reader may see: the
+    access layer's own filter for a project; for the workspace view, rows of
+    `visible_project_filter` projects (joined by `_narrow`), internal ones as
+    `internal_visible` allows, never deleted ones."""
+    if lens.scope is not None:
+        visible = {Task: visible_tasks, Message: visible_messages, StoredFile: visible_files}[model]
+        return visible(lens.scope).whereclause
+    conditions = [
+        visible_project_filter(lens.actor),
+        internal_visible(lens.actor, model.project_id, model.internal),
+    ]
+    if model is not Task:
+        conditions.append(model.deleted_at.is_(None))
+    return and_(*conditions)
+
+
+def _narrow(lens: Lens, model: Any, *columns: Any) -> Select:
+    """`columns` of the reader's visible `model` rows, as plain rows; the
+    project's name rides along where rows are joined to their project."""
+    project = (Project.name if lens.workspace else null()).label("project")
+    query = sa_select(*columns, project).select_from(model)
+    if lens.workspace:
+        query = query.join(Project, Project.id == model.project_id)
+    return query.where(_visible(lens, model))
+
+
+def _select(lens: Lens, model: Any, person: Any, *columns: Any) -> Select:
+    """`columns` of visible `model` rows with the linked person's name (`who`)."""
+    query = _narrow(lens, model, *columns, model.project_id, User.name.label("who"))
+    return query.outerjoin(User, User.id == person)
+
+
+def _where(lens: Lens, row: Any) -> tuple[str, dict[str, Any]]:
+    """Which project a row is from: in data always, in the text for the workspace view."""
+    data = {"project_id": row.project_id, "project": row.project}
+    return (f" | project: {quote(row.project)}" if lens.workspace else ""), data
+
+
+def fetch_messages(session: Session, lens: Lens, *, mentions: bool) -> list[Candidate]:
+    me = lens.actor.user_id
+    query = _select(
+        lens, Message, Message.author_id, Message.id, Message.body, Message.internal, Message.created_at
+    ).outerjoin(MessageMention, (MessageMention.message_id == Message.id) & (MessageMention.user_id == me))
+    query = query.add_columns(MessageMention.user_id.label("mention"))  # type: ignore[attr-defined]
+    if mentions:
+        query = query.where(MessageMention.user_id == me)
+    limit = MENTION_WINDOW if mentions else MESSAGE_WINDOW
+    out = []
+    for r in session.exec(query.order_by(Message.id.desc()).limit(limit)):  # type: ignore[union-attr]
+        author = r.who or "Former member"
+        where, data = _where(lens, r)
+        flags = (" | mentions you" if r.mention else "") + (" | internal" if r.internal else "")
+        text = (
+            f"[M-{r.id}] message{where} | at: {_stamp(r.created_at)} | from: {quote(author)}{flags}"
+            f" | text: {quote(r.body)}"
+        )
+        data.update(
+            author=author,
+            created_at=_iso(r.created_at),
+            body=r.body,
+            mentions_me=r.mention is not None,
+            internal=r.internal,
+        )
+        out.append(Candidate("message", r.id, f"M-{r.id}", text, data, r.created_at))
+    return out
+
+
+def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candidate]:
+    """The newest tasks by last update, or (`attention`) open blocked/overdue ones.
+
+    Internal notes and costs are not even read for a role that may not see them.
+    """
+    notes = func.substr(Task.internal_notes, 1, NOTES_CHARS + 1) if lens.sees_internal else null()
+    cost = Task.cost_cents if lens.sees_costs else null()
+    description = func.substr(Task.description, 1, DESCRIPTION_CHARS + 1)
+    columns = (Task.id, Task.title, Task.status, Task.priority, Task.assignee_id, Task.due_date)
+    query = _select(
+        lens,
+        Task,
+        Task.assignee_id,
+        *columns,
+        Task.internal,
+        Task.updated_at,
+        description.label("description"),
+        notes.label("notes"),
+        cost.label("cost"),
+    )
+    now = today()
+    if attention:
+        overdue = Task.due_date < now  # type: ignore[operator]
+        query = query.where(Task.status != "done", or_(Task.status == "blocked", overdue))
+    limit = ATTENTION_WINDOW if attention else TASK_WINDOW
+    out = []
+    for r in session.exec(query.order_by(Task.updated_at.desc(), Task.id.desc()).limit(limit)):  # type: ignore[attr-defined,union-attr]
+        overdue = r.due_date is not None and r.status != "done" and r.due_date < now
+        where, data = _where(lens, r)
+        parts = [f"[T-{r.id}] task{where}", f"status: {r.status}", f"priority: {r.priority}"]
+        if r.due_date is not None:
+            parts.append(f"due: {r.due_date.isoformat()}" + (" (overdue)" if overdue else ""))
+        parts.append(f"assignee: {quote(r.who)}" if r.who else "assignee: none")
+        parts.append(f"updated: {_stamp(r.updated_at)}")
+        parts += ["internal"] if r.internal else []
+        parts += [f"cost: {_money(r.cost)}"] if r.cost is not None else []
+        parts.append(f"title: {quote(r.title)}")
+        parts += [f"description: {quote(_clip(r.description, DESCRIPTION_CHARS))}"] if r.description else []
+        parts += [f"internal notes: {quote(_clip(r.notes, NOTES_CHARS))}"] if r.notes else []
+        data.update(
+            title=r.title,
+            status=r.status,
+            priority=r.priority,
+            due_date=r.due_date.isoformat() if isinstance(r.due_date, date) else None,
+            overdue=overdue,
+            assignee=r.who,
+            assigned_to_me=r.assignee_id == lens.actor.user_id,
+            updated_at=_iso(r.updated_at),
+            internal=r.internal,
+            description=_clip(r.description, DESCRIPTION_CHARS),
+            internal_notes=_clip(r.notes, NOTES_CHARS) if lens.sees_internal else None,
+            cost_cents=r.cost if lens.sees_costs else None,
+        )
+        out.append(Candidate("task", r.id, f"T-{r.id}", " | ".join(parts), data, r.updated_at))
+    return out
+
+
+def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
+    """Recent status changes of tasks the reader may see (never of internal ones for a client)."""
+    query = (
+        _narrow(lens, Task, Task.project_id, Task.title, User.name.label("who"))
+        .join(TaskEvent, TaskEvent.task_id == Task.id)
+        .outerjoin(User, User.id == TaskEvent.actor_id)
+        .add_columns(TaskEvent.id, TaskEvent.task_id, TaskEvent.from_status, TaskEvent.to_status)
+        .add_columns(TaskEvent.created_at)
+        .where(TaskEvent.kind == "status", TaskEvent.project_id == Task.project_id)
+    )
+    if lens.scope is not None:
+        query = query.where(TaskEvent.project_id == lens.scope.project_id)
+    out = []
+    for r in session.exec(query.order_by(TaskEvent.id.desc()).limit(EVENT_WINDOW)):  # type: ignore[union-attr]
+        who, ref = r.who or "Someone", f"T-{r.task_id}"
+        where, data = _where(lens, r)
+        text = (
+            f"[{ref}] status change{where} | at: {_stamp(r.created_at)} | by: {quote(who)}"
+            f" | from: {r.from_status or 'none'} | to: {r.to_status} | task: {quote(r.title)}"
+        )
+        data.update(
+            task_ref=ref,
+            task_id=r.task_id,
+            task_title=r.title,
+            from_status=r.from_status,
+            to_status=r.to_status,
+            actor=who,
+            created_at=_iso(r.created_at),
+        )
+        out.append(Candidate("event", r.id, ref, text, data, r.created_at))
+    return out
+
+
+def fetch_files(session: Session, lens: Lens) -> list[Candidate]:
+    columns = (StoredFile.id, StoredFile.name, StoredFile.content_type, StoredFile.size_bytes)
+    query = _select(lens, StoredFile, StoredFile.uploaded_by, *columns, StoredFile.internal)
+    query = query.add_columns(StoredFile.created_at)
+    out = []
+    for r in session.exec(query.order_by(StoredFile.id.desc()).limit(FILE_WINDOW)):  # type: ignore[union-attr]
+        where, data = _where(lens, r)
+        text = (
+            f"[F-{r.id}] file{where} | at: {_stamp(r.created_at)} | by: {quote(r.who or 'Former member')}"
+            f" | size: {_size(r.size_bytes)}{' | internal' if r.internal else ''}"
+            f" | type: {quote(r.content_type)} | name: {quote(r.name)}"
+        )
+        data.update(
+            name=r.name,
+            content_type=r.content_type,
+            size_bytes=r.size_bytes,
+            created_at=_iso(r.created_at),
+            uploaded_by=r.who,
+            internal=r.internal,
+        )
+        out.append(Candidate("file", r.id, f"F-{r.id}", text, data, r.created_at))
+    return out
+
+
+def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
+    """The header: the one project in scope (already loaded), or the workspace's projects."""
+    if lens.scope is not None:
+        projects = [lens.scope.project]
+    else:
+        newest = (Project.updated_at.desc(), Project.id.desc())  # type: ignore[attr-defined,union-attr]
+        query = select(Project).where(visible_project_filter(lens.actor)).order_by(*newest)
+        projects = list(session.exec(query.limit(PROJECT_CAP)))
+    out = []
+    for project in projects:
+        pid = int(project.id or 0)
+        budget = project.budget_cents if lens.sees_costs else None
+        description = _clip(project.description, DESCRIPTION_CHARS)
+        parts = [f"[P-{pid}] project", f"name: {quote(project.name)}", f"your role: {lens.role}"]
+        parts += [f"address: {quote(project.address)}"] if project.address else []
+        parts += [f"budget: {_money(budget)}"] if budget is not None else []
+        parts += [f"description: {quote(description)}"] if description else []
+        data = {
+            "name": project.name,
+            "address": project.address,
+            "description": description,
+            "budget_cents": budget,
+            "role": lens.role,
+        }
+        out.append(Candidate("project", pid, f"P-{pid}", " | ".join(parts), data, project.updated_at))
+    return out
+
+
+def fetch_people(session: Session, lens: Lens) -> list[Candidate]:
+    """Who is in the project (members and workspace admins), or the workspace's
+    people; contacts of others only for roles that see contacts."""
+    me = lens.actor.user_id
+    columns = (User.id, User.name, User.email, User.phone, User.is_admin)
+    if lens.scope is not None:
+        pid = lens.scope.project_id
+        member = (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == pid)
+        query = (
+            select(*columns, ProjectMembership.role)
+            .outerjoin(ProjectMembership, member)
+            .where(project_people_filter(pid, lens.actor.workspace_id))
+        )
+    else:
+        query = select(*columns, null().label("role")).where(
+            User.workspace_id == lens.actor.workspace_id,
+            User.disabled_at.is_(None),  # type: ignore[union-attr]
+        )
+    out = []
+    for r in session.exec(query.order_by(User.name, User.id).limit(PEOPLE_CAP)):  # type: ignore[arg-type]
+        role = "admin" if r.is_admin else (r.role or "member")
+        show = lens.sees_contacts or r.id == me
+        email, phone = (r.email, r.phone) if show else (None, None)
+        parts = [f"[U-{r.id}] person", f"role: {role}", f"name: {quote(r.name)}"]
+        parts += [f"email: {quote(email)}"] if email else []
+        parts += [f"phone: {quote(phone)}"] if phone else []
+        parts += ["this is you"] if r.id == me else []
+        data = {"name": r.name, "role": role, "email": email, "phone": phone, "is_me": r.id == me}
+        out.append(Candidate("person", r.id, f"U-{r.id}", " | ".join(parts), data, _EPOCH))
+    return out
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def _clip(text: str | None, limit: int) -> str:
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _money(cents: int) -> str:
+    return f"{cents / 100:,.2f}"
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    amount, unit = float(size) / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if amount < 1024:
+            break
+        amount, unit = amount / 1024, bigger
+    return f"{amount:.1f} {unit}"

@@ -1,0 +1,107 @@
+"""What the assistant costs (F-12 cost widget, F-20 cost ledger) and how a
+run is stopped."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from rehome.core.access import Actor, require_admin
+from rehome.core.agent import governance, stream
+from rehome.core.agent.threads import RunOut, run_out, thread_scope
+from rehome.core.clock import utcnow
+from rehome.core.errors import NotFound
+from rehome.core.models import AgentRun, AgentThread
+from rehome.core.pagination import MAX_LIMIT, Page, page_of
+
+
+class DaySpend(BaseModel):
+    day: date
+    cents: float
+    runs: int
+
+
+class CostSummary(BaseModel):
+    month_cents: float
+    month_runs: int
+    days: list[DaySpend]
+    budget_lines: list[dict[str, float | str]]
+
+
+def cancel_run(session: Session, actor: Actor, run_id: int) -> RunOut:
+    """Stop a run: a queued one never starts; a running one stops within a second,
+    keeping what it wrote so far."""
+    run = session.get(AgentRun, run_id)
+    if run is None or run.workspace_id != actor.workspace_id:
+        raise NotFound("Run not found.")
+    thread_scope(session, actor, run.thread_id, ask=True)
+    stream.request_cancel(run_id)
+    cancelled = session.exec(
+        update(AgentRun)
+        .where(AgentRun.id == run_id, AgentRun.status == "queued")
+        .values(status="cancelled", finished_at=utcnow())
+    )
+    if cancelled.rowcount:
+        keys = list(run.context_used.get("budget_keys", []))
+        governance.settle(keys, run.estimate_cents, 0.0)
+        stream.finish(run_id, "cancelled", None)
+    session.refresh(run)
+    return run_out(run)
+
+
+def list_runs(
+    session: Session,
+    actor: Actor,
+    *,
+    project_id: int | None = None,
+    user_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> Page[RunOut]:
+    """The workspace's cost ledger, newest first (admins only)."""
+    require_admin(actor)
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = select(AgentRun).where(AgentRun.workspace_id == actor.workspace_id)
+    if project_id:
+        query = query.join(AgentThread, AgentThread.id == AgentRun.thread_id).where(  # type: ignore[arg-type]
+            AgentThread.project_id == project_id
+        )
+    if user_id:
+        query = query.where(AgentRun.user_id == user_id)
+    if before_id:
+        query = query.where(AgentRun.id < before_id)  # type: ignore[operator]
+    rows = session.exec(query.order_by(AgentRun.id.desc()).limit(limit + 1)).all()  # type: ignore[union-attr]
+    return page_of([run_out(r) for r in rows], limit, lambda r: r.id)
+
+
+def cost_summary(session: Session, actor: Actor) -> CostSummary:
+    """This month's spend and its trend by day, with every budget's state."""
+    require_admin(actor)
+    today = utcnow().date()
+    month_start = today.replace(day=1)
+    day = func.date(AgentRun.created_at)
+    rows = session.exec(
+        select(day, func.coalesce(func.sum(AgentRun.cost_cents), 0.0), func.count())
+        .where(AgentRun.workspace_id == actor.workspace_id, AgentRun.created_at >= month_start)
+        .group_by(day)
+    ).all()
+    by_day = {str(d)[:10]: (float(c), int(n)) for d, c, n in rows}
+    days = []
+    current = month_start
+    while current <= today:
+        cents, runs = by_day.get(current.isoformat(), (0.0, 0))
+        days.append(DaySpend(day=current, cents=round(cents, 4), runs=runs))
+        current += timedelta(days=1)
+    lines = governance.status(session, actor)
+    return CostSummary(
+        month_cents=round(sum(d.cents for d in days), 4),
+        month_runs=sum(d.runs for d in days),
+        days=days,
+        budget_lines=[
+            {"label": line.label, "used_cents": round(line.used_cents, 2), "limit_cents": line.limit_cents}
+            for line in lines
+        ],
+    )

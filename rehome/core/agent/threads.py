@@ -1,0 +1,324 @@
+"""Threads and questions (F-30): who may open, read and ask in a thread, and
+what asking does: rate limit, cost estimate and budget reservation, then a
+queued run that the worker executes after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from rehome.core import audit, events, jobs
+from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
+from rehome.core.agent import governance
+from rehome.core.agent.context import build_context, estimate_tokens
+from rehome.core.agent.prompt import SYSTEM_PROMPT
+from rehome.core.agent.providers import cost_cents
+from rehome.core.clock import utcnow
+from rehome.core.errors import Forbidden, NotFound
+from rehome.core.models import AgentMessage, AgentRun, AgentThread
+from rehome.settings import get_settings
+
+Audience = Literal["participant", "admin"]
+HISTORY_TURNS = 12  # earlier turns sent with a question
+
+
+class ThreadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(default="", max_length=200)
+    audience: Audience = "participant"
+
+
+class QuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str = Field(min_length=1, max_length=4000)
+
+
+class ThreadOut(BaseModel):
+    id: int
+    project_id: int | None
+    audience: str
+    title: str
+    status: str
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AgentMessageOut(BaseModel):
+    id: int
+    thread_id: int
+    role: str
+    content: str
+    run_id: int | None
+    stopped: bool
+    refs: list[str]
+    links: dict[str, str]  # where each cited item lives in the app
+    created_at: datetime
+
+
+class RunOut(BaseModel):
+    id: int
+    thread_id: int
+    status: str
+    provider: str
+    model: str
+    tokens_in: int
+    tokens_out: int
+    cost_cents: float
+    estimate_cents: float
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class AskOut(BaseModel):
+    run: RunOut
+    message: AgentMessageOut
+    warning: str
+
+
+def thread_out(t: AgentThread) -> ThreadOut:
+    return ThreadOut(
+        id=int(t.id or 0),
+        project_id=t.project_id,
+        audience=t.audience,
+        title=t.title,
+        status=t.status,
+        created_by=t.created_by,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+    )
+
+
+def message_out(m: AgentMessage) -> AgentMessageOut:
+    meta = m.meta or {}
+    return AgentMessageOut(
+        id=int(m.id or 0),
+        thread_id=m.thread_id,
+        role=m.role,
+        content=m.content,
+        run_id=meta.get("run_id"),
+        stopped=bool(meta.get("stopped")),
+        refs=list(meta.get("refs", [])),
+        links=dict(meta.get("links", {})),
+        created_at=m.created_at,
+    )
+
+
+def run_out(r: AgentRun) -> RunOut:
+    return RunOut(
+        id=int(r.id or 0),
+        thread_id=r.thread_id,
+        status=r.status,
+        provider=r.provider,
+        model=r.model,
+        tokens_in=r.tokens_in,
+        tokens_out=r.tokens_out,
+        cost_cents=r.cost_cents,
+        estimate_cents=r.estimate_cents,
+        error=r.error,
+        created_at=r.created_at,
+        finished_at=r.finished_at,
+    )
+
+
+def create_thread(session: Session, actor: Actor, project_id: int | None, data: ThreadIn) -> ThreadOut:
+    """Participants open project threads; admins also workspace-wide ones."""
+    if data.audience == "admin" or project_id is None:
+        require_admin(actor)
+    if project_id is not None:
+        project_scope(session, actor, project_id, Action.USE_AGENT)
+    audience = "admin" if project_id is None else data.audience
+    thread = AgentThread(
+        workspace_id=actor.workspace_id,
+        project_id=project_id,
+        created_by=actor.user_id,
+        audience=audience,
+        title=data.title or "New conversation",
+    )
+    session.add(thread)
+    session.flush()
+    return thread_out(thread)
+
+
+def list_threads(
+    session: Session, actor: Actor, project_id: int | None, audience: Audience
+) -> list[ThreadOut]:
+    """The actor's own threads in this scope, newest first."""
+    if project_id is not None:
+        project_scope(session, actor, project_id)
+    elif audience != "admin" or not actor.is_admin:
+        raise Forbidden("Only workspace admins have workspace-wide conversations.")
+    rows = session.exec(
+        select(AgentThread)
+        .where(
+            AgentThread.workspace_id == actor.workspace_id,
+            AgentThread.created_by == actor.user_id,
+            AgentThread.project_id == project_id
+            if project_id is not None
+            else AgentThread.project_id.is_(None),  # type: ignore[union-attr]
+            AgentThread.audience == audience,
+        )
+        .order_by(AgentThread.updated_at.desc(), AgentThread.id.desc())  # type: ignore[attr-defined]
+        .limit(50)
+    ).all()
+    return [thread_out(t) for t in rows]
+
+
+def thread_scope(
+    session: Session, actor: Actor, thread_id: int, *, ask: bool = False
+) -> tuple[AgentThread, ProjectScope | None]:
+    """A thread its creator (or, read-only, a workspace admin) may use; the
+    creator's access to the project is checked again every time."""
+    thread = session.get(AgentThread, thread_id)
+    if thread is None or thread.workspace_id != actor.workspace_id:
+        raise NotFound("Conversation not found.")
+    mine = thread.created_by == actor.user_id
+    if not mine and not (actor.is_admin and not ask):
+        raise NotFound("Conversation not found.")
+    if thread.audience == "admin" and not actor.is_admin:
+        raise NotFound("Conversation not found.")
+    scope = None
+    if thread.project_id is not None:
+        try:
+            scope = project_scope(session, actor, thread.project_id, Action.USE_AGENT if ask else Action.VIEW)
+        except NotFound:
+            raise NotFound("Conversation not found.") from None
+    return thread, scope
+
+
+def get_thread(session: Session, actor: Actor, thread_id: int) -> ThreadOut:
+    return thread_out(thread_scope(session, actor, thread_id)[0])
+
+
+def thread_messages(
+    session: Session, actor: Actor, thread_id: int, limit: int = 200
+) -> list[AgentMessageOut]:
+    thread_scope(session, actor, thread_id)
+    rows = session.exec(
+        select(AgentMessage)
+        .where(AgentMessage.thread_id == thread_id, AgentMessage.role.in_(["user", "assistant"]))  # type: ignore[attr-defined]
+        .order_by(AgentMessage.id.desc())
+        .limit(limit)  # type: ignore[union-attr]
+    ).all()
+    return [message_out(m) for m in reversed(rows)]
+
+
+def thread_runs(session: Session, actor: Actor, thread_id: int, limit: int = 50) -> list[RunOut]:
+    thread_scope(session, actor, thread_id)
+    rows = session.exec(
+        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(AgentRun.id.desc()).limit(limit)  # type: ignore[union-attr]
+    ).all()
+    return [run_out(r) for r in rows]
+
+
+def estimate(session: Session, actor: Actor, thread_id: int, question: str = "") -> float:
+    """The most the next question may cost: context as it stands plus a full answer."""
+    thread, _ = thread_scope(session, actor, thread_id, ask=True)
+    settings = get_settings()
+    context = build_context(
+        session,
+        actor,
+        project_id=thread.project_id,
+        question=question,
+        budget_tokens=settings.ai_context_tokens,
+    )
+    past = sum(estimate_tokens(m.content) for m in history(session, thread_id))
+    prompt = estimate_tokens(SYSTEM_PROMPT) + context.tokens + past + estimate_tokens(question)
+    model = governance.plan(session, actor.workspace_id)[0][1]
+    return cost_cents(model, prompt, settings.ai_max_tokens)
+
+
+def ask(session: Session, actor: Actor, thread_id: int, data: QuestionIn) -> AskOut:
+    """Queue a run for a question; rate limits and budgets are checked first."""
+    thread, scope = thread_scope(session, actor, thread_id, ask=True)
+    if thread.audience == "admin":
+        require_admin(actor)
+    governance.check_rate(actor)
+    worst_case = estimate(session, actor, thread_id, data.content)
+    keys = governance.reserve(session, actor, worst_case)
+    try:
+        return _queue(session, actor, thread, data.content, worst_case, keys, scope)
+    except Exception:
+        governance.settle(keys, worst_case, 0.0)  # nothing was spent
+        raise
+
+
+def _queue(
+    session: Session,
+    actor: Actor,
+    thread: AgentThread,
+    content: str,
+    worst_case: float,
+    keys: list[str],
+    scope: ProjectScope | None,
+) -> AskOut:
+    provider, model = governance.plan(session, actor.workspace_id)[0]
+    message = AgentMessage(thread_id=int(thread.id or 0), role="user", content=content)
+    run = AgentRun(
+        thread_id=int(thread.id or 0),
+        workspace_id=actor.workspace_id,
+        user_id=actor.user_id,
+        provider=provider,
+        model=model,
+        estimate_cents=worst_case,
+        context_used={"budget_keys": keys},
+    )
+    session.add_all([message, run])
+    thread.updated_at = utcnow()
+    if thread.title in ("", "New conversation"):
+        thread.title = content[:80]
+    session.add(thread)
+    session.flush()
+    message.meta = {"run_id": run.id}
+    session.add(message)
+    if thread.audience == "admin":
+        audit.record(
+            session,
+            actor,
+            "agent.asked",
+            project_id=thread.project_id,
+            target_type="agent_run",
+            target_id=run.id,
+            question=content[:500],
+        )
+    jobs.enqueue_on_commit(session, "agent.run", run_id=run.id)
+    events.emit_to_thread(session, int(thread.id or 0), events.AGENT_RUN_QUEUED, run_id=run.id)
+    lines = governance.status(session, actor)
+    return AskOut(run=run_out(run), message=message_out(message), warning=governance.warning(lines))
+
+
+def history(session: Session, thread_id: int) -> list[AgentMessage]:
+    """The last turns of a thread, oldest first (what a question is asked with)."""
+    rows = session.exec(
+        select(AgentMessage)
+        .where(AgentMessage.thread_id == thread_id, AgentMessage.role.in_(["user", "assistant"]))  # type: ignore[attr-defined]
+        .order_by(AgentMessage.id.desc())
+        .limit(HISTORY_TURNS)  # type: ignore[union-attr]
+    ).all()
+    return list(reversed(rows))
+
+
+def latest_run(session: Session, actor: Actor, thread_id: int) -> RunOut | None:
+    thread_scope(session, actor, thread_id)
+    run = session.exec(
+        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(AgentRun.id.desc()).limit(1)  # type: ignore[union-attr]
+    ).first()
+    return run_out(run) if run else None
+
+
+def last_question(session: Session, actor: Actor, thread_id: int) -> str:
+    """For retry: the newest question of the thread."""
+    thread_scope(session, actor, thread_id, ask=True)
+    message = session.exec(
+        select(AgentMessage)
+        .where(AgentMessage.thread_id == thread_id, AgentMessage.role == "user")
+        .order_by(AgentMessage.id.desc())
+        .limit(1)  # type: ignore[union-attr]
+    ).first()
+    if message is None:
+        raise NotFound("There is no question to retry yet.")
+    return message.content

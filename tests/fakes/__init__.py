@@ -1,0 +1,6 @@
+"""Local stand-ins for external services, reusable by any test suite.
+
+`tests.fakes.llm_server`: Anthropic and OpenAI streaming APIs for the real
+SDKs (`pytest_plugins = ["tests.fakes.llm_server"]`, then the `fake_llm`
+fixture); see that module's docstring.
+"""
