@@ -6,18 +6,21 @@ import React, { useEffect, useState } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
 
-const runs = new Map(); // runId -> { text, listeners:Set }
+const runs = new Map(); // runId -> { text, upto, listeners:Set }
 
 function entry(runId) {
   const key = String(runId);
-  if (!runs.has(key)) runs.set(key, { text: "", listeners: new Set() });
+  if (!runs.has(key)) runs.set(key, { text: "", upto: 0, listeners: new Set() });
   return runs.get(key);
 }
 
 // mode 1: replace (a snapshot after a reload or reconnect); 0: append.
-function push(runId, text, mode) {
+// `upto` is the last sequence number in `text`: a chunk already applied is ignored.
+function push(runId, text, mode, upto) {
   const run = entry(runId);
+  if (mode !== 1 && upto <= run.upto) return;
   run.text = mode === 1 ? text : run.text + text;
+  run.upto = upto;
   run.listeners.forEach((listener) => listener(run.text));
 }
 

@@ -132,9 +132,11 @@ async def _events(run: threads.RunOut | None, last_event_id: str | None) -> Asyn
         yield _sse("done", {"run_id": None, "status": "idle", "message_id": None})
         return
     seen = _resume_point(run.id, last_event_id)
-    snap_seq, snap_text = await asyncio.to_thread(stream.snapshot, run.id)
-    assembler = stream.Assembler(max(seen, snap_seq), snap_text if snap_seq > seen else "")
-    if snap_seq > seen:
+    oldest = await asyncio.to_thread(stream.first_seq, run.id)
+    assembler = stream.Assembler(seen)
+    if oldest is not None and oldest > seen + 1:  # the stream no longer reaches back: start from the snapshot
+        snap_seq, snap_text = await asyncio.to_thread(stream.snapshot, run.id)
+        assembler = stream.Assembler(snap_seq, snap_text)
         yield _sse("snapshot", {"run_id": run.id, "seq": snap_seq, "text": snap_text}, f"{run.id}:{snap_seq}")
     if run.status not in ("queued", "running") and not await asyncio.to_thread(stream.is_done, run.id):
         yield _sse("done", {"run_id": run.id, "status": run.status, "message_id": None})

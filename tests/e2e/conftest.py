@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.appserver import app_env, free_port, prepare, start_app, stop, wait_ready
+from tests.fakes.llm_server import FAKE_ENV, FakeLLM, shared_fake_llm
 from tests.support import IN_CI, ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -49,7 +50,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     data_dir = tmp_path_factory.mktemp("e2e-data")
     port = free_port()
-    env = app_env(data_dir, port)
+    env = app_env(data_dir, port, **fake_llm_env())
     python = str(ROOT / ".venv" / "bin" / "python")
     for command in (
         [str(ROOT / ".venv" / "bin" / "reflex"), "db", "migrate"],
@@ -64,6 +65,24 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         stop(proc)
+
+
+def fake_llm_env() -> dict[str, str]:
+    """Point the app's real Anthropic/OpenAI SDKs at this test process's fake server."""
+    fake = shared_fake_llm()
+    return {
+        **FAKE_ENV,
+        "ANTHROPIC_BASE_URL": fake.anthropic_base_url,
+        "OPENAI_BASE_URL": fake.openai_base_url,
+    }
+
+
+@pytest.fixture
+def llm() -> Iterator[FakeLLM]:
+    fake = shared_fake_llm()
+    fake.reset()
+    yield fake
+    fake.reset()
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,7 @@ class FakeLLM:
         self.input_tokens, self.output_tokens = 21, 7
         self.retry_after = "7"
         self.stall_seconds = 30.0
+        self.chunk_delay = 0.0  # seconds between deltas: a slow model, for streaming in a browser
 
     def queue(self, *scenarios: str) -> None:
         if unknown := set(scenarios) - set(SCENARIOS):
@@ -186,6 +187,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.chunk(data[cut:])
             else:
                 self.chunk(writer.delta_bytes(chunk))
+            if fake.chunk_delay:
+                time.sleep(fake.chunk_delay)
             if index == 0 and scenario == "stall":
                 release.wait(fake.stall_seconds)
             if index == 1 and scenario == "error_mid_stream":

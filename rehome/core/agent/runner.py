@@ -185,7 +185,7 @@ def _with_retries(
     return retrying(stream_once, provider, request, publisher, run_id)
 
 
-_backoff = wait_exponential_jitter(initial=0.5, max=8)
+_backoff = wait_exponential_jitter(multiplier=0.5, max=8)
 
 
 def _wait(state: RetryCallState) -> float:

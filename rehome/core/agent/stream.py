@@ -109,6 +109,12 @@ def snapshot(run_id: int) -> tuple[int, str]:
     return int(data["seq"]), str(data["text"])
 
 
+def first_seq(run_id: int) -> int | None:
+    """The oldest sequence number the stream still holds (None: nothing kept)."""
+    oldest = get_redis().xrange(_key(run_id, "stream"), count=1)
+    return int(oldest[0][1]["s"]) if oldest else None
+
+
 async def read(
     run_id: int, cursor: str, block_ms: int = 1000, count: int = 500
 ) -> tuple[str, list[Chunk | Done]]:

@@ -3,6 +3,7 @@ page: threads, finished answers, asking, stop, retry, continue (F-30)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -13,6 +14,7 @@ from rehome.core.agent import ledger, threads
 from rehome.core.agent.prompt import link_citations
 from rehome.core.db import session_scope
 from rehome.core.errors import DomainError
+from rehome.ui.agent import relay
 from rehome.ui.session import SessionState
 
 CONTINUE_PROMPT = "Continue your previous answer from where it stopped."
@@ -70,6 +72,7 @@ class AgentState(SessionState):
     warning: str = ""
     error: str = ""
     failure: str = ""
+    _generation: int = 0
 
     @rx.var
     def estimate_text(self) -> str:
@@ -131,9 +134,7 @@ class AgentState(SessionState):
         self.thread_id = found[0].id
         self.error = self.warning = ""
         self._refresh(actor)
-        from rehome.ui.agent.relay import AgentRelayState
-
-        return AgentRelayState.follow
+        return AgentState.follow
 
     @rx.event
     def open_scope(self, project_id: int, audience: str) -> Any:
@@ -153,9 +154,7 @@ class AgentState(SessionState):
             return None
         self.thread_id = int(thread_id)
         self._refresh(actor)
-        from rehome.ui.agent.relay import AgentRelayState
-
-        return AgentRelayState.follow
+        return AgentState.follow
 
     @rx.event
     def new_thread(self) -> Any:
@@ -193,10 +192,8 @@ class AgentState(SessionState):
                 usage="",
             ),
         ]
-        self.streaming_run = answer.run.id
-        from rehome.ui.agent.relay import AgentRelayState
-
-        return AgentRelayState.follow
+        self.streaming_run = answer.run.id  # this tab's relay hears of the run on the thread channel
+        return None
 
     @rx.event
     def ask(self, form: dict[str, Any]) -> Any:
@@ -236,6 +233,12 @@ class AgentState(SessionState):
         if run_id:
             self._attempt(lambda s: ledger.cancel_run(s, actor, run_id))
         return None
+
+    @rx.event(background=True)
+    async def follow(self) -> AsyncIterator[Any]:
+        """Stream the active run of this thread into the tab (see `relay`)."""
+        async for event in relay.follow(self):
+            yield event
 
     @rx.event
     def copy(self, line_id: int) -> Any:

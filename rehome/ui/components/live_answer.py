@@ -29,9 +29,10 @@ def live_answer(run_id: Var[int] | int, **props: object) -> rx.Component:
     return LiveAnswer.create(run_id=run_id, key=run_id, **props)
 
 
-def append_js(run_id: int, text: str, replace: bool = False) -> str:
-    """The script a relay sends: as short as possible, it goes out per flush."""
-    return f"rhLive({int(run_id)},{json.dumps(text, ensure_ascii=False)},{1 if replace else 0})"
+def append_js(run_id: int, text: str, upto: int, replace: bool = False) -> str:
+    """The script a relay sends: as short as possible, it goes out per flush.
+    `upto` is the last sequence number included: the browser ignores a repeat."""
+    return f"rhLive({int(run_id)},{json.dumps(text, ensure_ascii=False)},{1 if replace else 0},{int(upto)})"
 
 
 def end_js(run_id: int) -> str:
