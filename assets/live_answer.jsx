@@ -1,65 +1,89 @@
-// The answer being streamed. The server sends only new text (window.rhLive),
-// never the whole answer again, so websocket traffic grows with the answer,
-// not with its square; this component reveals the text smoothly and renders
-// it as markdown (no raw HTML) about twenty times a second.
-import React, { useEffect, useState } from "react";
+// The answer being streamed. Tokens come over their own small WebSocket
+// (/api/agent/runs/<id>/tokens) as bare text frames, not inside Reflex's
+// state updates, so the bytes on the wire stay close to the answer's size.
+// The text is revealed smoothly and rendered as markdown (never raw HTML)
+// about twenty times a second. A dropped connection resumes after the last
+// sequence number seen; the end of the run is reported with onDone.
+import React, { useEffect, useRef, useState } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
 
-const runs = new Map(); // runId -> { text, upto, listeners:Set }
-
-function entry(runId) {
-  const key = String(runId);
-  if (!runs.has(key)) runs.set(key, { text: "", upto: 0, listeners: new Set() });
-  return runs.get(key);
-}
-
-// mode 1: replace (a snapshot after a reload or reconnect); 0: append.
-// `upto` is the last sequence number in `text`: a chunk already applied is ignored.
-function push(runId, text, mode, upto) {
-  const run = entry(runId);
-  if (mode !== 1 && upto <= run.upto) return;
-  run.text = mode === 1 ? text : run.text + text;
-  run.upto = upto;
-  run.listeners.forEach((listener) => listener(run.text));
-}
-
-if (typeof window !== "undefined") {
-  window.rhLive = push;
-  window.rhLiveEnd = (runId) => runs.delete(String(runId));
-}
-
 const FRAME_MS = 50;
 
-export function LiveAnswer({ runId, className }) {
-  const [shown, setShown] = useState(() => entry(runId).text);
+function socketUrl(apiBase, runId, after) {
+  const base = apiBase || window.location.origin;
+  return `${base.replace(/^http/, "ws")}/api/agent/runs/${runId}/tokens?after=${after}`;
+}
+
+export function LiveAnswer({ runId, apiBase, onDone, className }) {
+  const [shown, setShown] = useState("");
+  const doneRef = useRef(onDone);
+  doneRef.current = onDone;
   useEffect(() => {
-    const run = entry(runId);
-    let target = run.text;
-    let visible = Math.min(shown.length, target.length);
+    let text = "";
+    let upto = 0;
+    let visible = 0;
     let timer = null;
-    const tick = () => {
-      const backlog = target.length - visible;
+    let socket = null;
+    let retry = 250;
+    let finished = false;
+    const reveal = () => {
+      const backlog = text.length - visible;
       if (backlog <= 0) {
         timer = null;
         return;
       }
       visible += Math.max(2, Math.ceil(backlog / 6));
-      setShown(target.slice(0, visible));
-      timer = setTimeout(tick, FRAME_MS);
+      setShown(text.slice(0, visible));
+      timer = setTimeout(reveal, FRAME_MS);
     };
-    const listener = (text) => {
-      if (text.length < visible) visible = 0; // replaced by a snapshot
-      target = text;
-      if (timer === null) timer = setTimeout(tick, 0);
+    const apply = (frame) => {
+      if (frame.startsWith("!")) {
+        finished = true;
+        visible = text.length;
+        setShown(text);
+        if (doneRef.current) doneRef.current(runId);
+        return;
+      }
+      const replace = frame.startsWith("=");
+      const body = replace ? frame.slice(1) : frame;
+      const colon = body.indexOf(":");
+      const seq = Number(body.slice(0, colon));
+      const piece = body.slice(colon + 1);
+      if (!replace && seq <= upto) return; // already applied
+      if (replace) {
+        text = piece;
+        if (visible > text.length) visible = 0;
+      } else {
+        text += piece;
+      }
+      upto = seq;
+      if (timer === null) timer = setTimeout(reveal, 0);
     };
-    run.listeners.add(listener);
-    listener(run.text);
+    const open = () => {
+      socket = new WebSocket(socketUrl(apiBase, runId, upto));
+      socket.onmessage = (event) => {
+        retry = 250;
+        apply(event.data);
+      };
+      socket.onclose = () => {
+        if (!finished && socket !== null) {
+          setTimeout(open, retry); // the run goes on: pick it up again
+          retry = Math.min(retry * 2, 4000);
+        }
+      };
+    };
+    open();
     return () => {
-      run.listeners.delete(listener);
+      finished = true;
+      if (socket !== null) {
+        const closing = socket;
+        socket = null;
+        closing.close();
+      }
       if (timer !== null) clearTimeout(timer);
     };
-  }, [runId]);
+  }, [runId, apiBase]);
   return (
     <div className={className} data-run-id={runId} aria-live="polite">
       <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml>

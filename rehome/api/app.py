@@ -13,6 +13,7 @@ from rehome.api import (
     message_routes,
     project_routes,
     task_routes,
+    token_socket,
     web_auth,
 )
 from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -38,6 +39,7 @@ def build_api() -> FastAPI:
         admin_routes.router,
         agent_routes.router,
         web_auth.router,
+        token_socket.router,
     ):
         api.include_router(router)
 

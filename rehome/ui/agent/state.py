@@ -3,7 +3,6 @@ page: threads, finished answers, asking, stop, retry, continue (F-30)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -235,10 +234,20 @@ class AgentState(SessionState):
         return None
 
     @rx.event(background=True)
-    async def follow(self) -> AsyncIterator[Any]:
-        """Stream the active run of this thread into the tab (see `relay`)."""
-        async for event in relay.follow(self):
-            yield event
+    async def follow(self) -> None:
+        """Hear of runs started on this thread anywhere (see `relay`)."""
+        await relay.follow(self)
+
+    @rx.event
+    def run_finished(self, run_id: int) -> Any:
+        """The run's token socket said it ended: show the stored answer."""
+        actor = self._guarded()
+        if actor is None:
+            return self._sign_in_redirect()
+        if int(run_id) == self.streaming_run:
+            self._refresh(actor)  # the run is stored before its stream says it ended
+            self.streaming_run = 0
+        return None
 
     @rx.event
     def copy(self, line_id: int) -> Any:

@@ -94,7 +94,9 @@ def _streaming() -> rx.Component:
                 align="center",
                 width="100%",
             ),
-            live_answer(AgentState.streaming_run, class_name="md live-answer"),
+            live_answer(
+                AgentState.streaming_run, on_done=AgentState.run_finished, class_name="md live-answer"
+            ),
             padding="10px",
             border_radius="10px",
             background="var(--gray-a2)",

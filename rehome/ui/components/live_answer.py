@@ -1,20 +1,24 @@
-"""The streaming answer: a small React component fed by `window.rhLive`.
+"""The answer being streamed: a small React component that reads the run's
+token WebSocket itself (see `rehome.api.token_socket`).
 
-Why not a state var: Reflex re-sends a changed var whole, so appending tokens
-to one would send the answer again on every flush. The relay instead calls
-`rhLive(run, text)` with only the new text; finished answers live in state
-and are rendered once.
+Why not a state var: Reflex re-sends a changed var whole and wraps every
+event in an envelope, so tokens through state would cost many times the
+answer. The finished answer lives in state and is rendered once.
 """
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 from reflex.vars.base import Var
 
+from rehome.ui.components.links import backend_url
+
 LIVE_LIBRARY = "$/public/live_answer.jsx"
 MARKDOWN_PACKAGES = ["react-markdown@10.1.0", "remark-gfm@4.0.1"]  # the versions rx.markdown uses
+
+
+def _run_id_spec(run_id: Var[int]) -> tuple[Var[int]]:
+    return (run_id,)
 
 
 class LiveAnswer(rx.Component):
@@ -23,17 +27,9 @@ class LiveAnswer(rx.Component):
     tag = "LiveAnswer"
 
     run_id: Var[int]
+    api_base: Var[str]
+    on_done: rx.EventHandler[_run_id_spec]
 
 
-def live_answer(run_id: Var[int] | int, **props: object) -> rx.Component:
-    return LiveAnswer.create(run_id=run_id, key=run_id, **props)
-
-
-def append_js(run_id: int, text: str, upto: int, replace: bool = False) -> str:
-    """The script a relay sends: as short as possible, it goes out per flush.
-    `upto` is the last sequence number included: the browser ignores a repeat."""
-    return f"rhLive({int(run_id)},{json.dumps(text, ensure_ascii=False)},{1 if replace else 0},{int(upto)})"
-
-
-def end_js(run_id: int) -> str:
-    return f"rhLiveEnd({int(run_id)})"
+def live_answer(run_id: Var[int] | int, on_done: rx.EventHandler, **props: object) -> rx.Component:
+    return LiveAnswer.create(run_id=run_id, api_base=backend_url(""), on_done=on_done, key=run_id, **props)

@@ -1,0 +1,104 @@
+"""A run's tokens over a plain WebSocket, for the browser (F-31).
+
+Reflex sends each event inside an envelope of about a hundred bytes; tokens
+arrive a few characters at a time, so carrying them that way would cost
+several times the answer in framing. This socket sends bare text frames:
+
+    "<seq>:<text>"    new text, `seq` being the last sequence number in it
+    "=<seq>:<text>"   the whole text so far (on connect or resume)
+    "!<status>"       the run ended (then the socket closes)
+
+Frames go out at once when the socket has been quiet for `HOLD` seconds, else
+after it, so latency stays within a few tens of milliseconds while bursts
+share a frame. `?after=<seq>` resumes after a dropped connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+
+from rehome.core.agent import stream
+from rehome.core.agent.threads import thread_scope
+from rehome.core.auth.sessions import resolve_session
+from rehome.core.db import session_scope
+from rehome.core.errors import DomainError
+from rehome.core.models import AgentRun
+from rehome.settings import get_settings
+
+router = APIRouter()
+HOLD = 0.025  # seconds: the longest a chunk waits for company
+POLICY_VIOLATION = 1008
+
+
+def _allowed(cookie: str | None, run_id: int) -> bool:
+    """The cookie's user may read this run's thread (its creator, or an admin)."""
+    with session_scope() as session:
+        actor = resolve_session(session, cookie)
+        run = session.get(AgentRun, run_id)
+        if actor is None or run is None or run.workspace_id != actor.workspace_id:
+            return False
+        try:
+            thread_scope(session, actor, run.thread_id)
+        except DomainError:
+            return False
+    return True
+
+
+def _origin_ok(socket: WebSocket) -> bool:
+    origin = socket.headers.get("origin")
+    return origin is None or origin in get_settings().allowed_origins
+
+
+@router.websocket("/api/agent/runs/{run_id}/tokens")
+async def run_tokens(socket: WebSocket, run_id: int, after: Annotated[int, Query(ge=0)] = 0) -> None:
+    cookie = socket.cookies.get(get_settings().session_cookie_name)
+    if not _origin_ok(socket) or not await asyncio.to_thread(_allowed, cookie, run_id):
+        await socket.close(code=POLICY_VIOLATION)
+        return
+    await socket.accept()
+    try:
+        await _pump(socket, run_id, after)
+    except WebSocketDisconnect:
+        return
+
+
+async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
+    oldest = await asyncio.to_thread(stream.first_seq, run_id)
+    assembler = stream.Assembler(after)
+    if oldest is None or oldest > after + 1:  # start from the snapshot when the stream can't reach back
+        seq, text = await asyncio.to_thread(stream.snapshot, run_id)
+        if seq > after:
+            assembler = stream.Assembler(seq, text)
+            await socket.send_text(f"={seq}:{text}")
+    cursor, pending, sent, quiet = "0", "", 0.0, 0
+    while True:
+        wait_ms = 1000 if not pending else max(1, int((sent + HOLD - time.monotonic()) * 1000))
+        cursor, items = await stream.read(run_id, cursor, block_ms=wait_ms)
+        for item in items:
+            pending += assembler.push(item)
+        quiet = 0 if items else quiet + 1
+        if quiet >= 3 and (status := await asyncio.to_thread(_ended_unseen, run_id)):
+            await socket.send_text(f"!{status}")  # finished while its stream had already expired
+            await socket.close()
+            return
+        now = time.monotonic()
+        if pending and (now - sent >= HOLD or assembler.finished):
+            await socket.send_text(f"{assembler.next_seq - 1}:{pending}")
+            pending, sent = "", now
+        if assembler.finished and assembler.done is not None:
+            await socket.send_text(f"!{assembler.done.status}")
+            await socket.close()
+            return
+
+
+def _ended_unseen(run_id: int) -> str | None:
+    """The final status of a run that ended without a stream left to tell it."""
+    if stream.is_done(run_id):
+        return None
+    with session_scope() as session:
+        run = session.get(AgentRun, run_id)
+    return run.status if run is not None and run.status not in ("queued", "running") else None
