@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from rehome.settings import Settings
 from tests.support import ROOT
@@ -47,3 +48,16 @@ def test_production_needs_a_secret_key(tmp_path) -> None:
         Settings(_env_file=None, app_env="production", secret_key="", data_dir=tmp_path).signing_key()
     dev = Settings(_env_file=None, secret_key="", data_dir=tmp_path)
     assert dev.signing_key() == dev.signing_key()  # made once, then kept
+
+
+def test_render_blueprint_sets_only_known_variables() -> None:
+    """A typo in render.yaml would silently leave production on a default."""
+    blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
+    platform = {"PYTHON_VERSION", "GRANIAN_WORKERS"}
+    known = {name.upper() for name in Settings.model_fields} | platform
+    services = [s for s in blueprint["services"] if s["type"] in ("web", "worker")]
+    assert {s["name"] for s in services} == {"rehome-web", "rehome-worker", "rehome-beat"}
+    for service in services:
+        keys = {item["key"] for item in service["envVars"]}
+        assert keys <= known, keys - known
+        assert {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY"} <= keys

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, select
 
 from rehome.core.access import Actor, project_scope, require_admin
@@ -16,6 +16,8 @@ from rehome.core.models import ProjectSummary
 
 
 class SummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     project_id: int | None
     type: str
@@ -24,13 +26,7 @@ class SummaryOut(BaseModel):
 
 
 def _out(row: ProjectSummary) -> SummaryOut:
-    return SummaryOut(
-        id=int(row.id or 0),
-        project_id=row.project_id,
-        type=row.type,
-        content=row.content,
-        generated_at=row.generated_at,
-    )
+    return SummaryOut.model_validate(row)
 
 
 def project_summaries(session: Session, actor: Actor, project_id: int, limit: int = 30) -> list[SummaryOut]:

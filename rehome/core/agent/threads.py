@@ -37,6 +37,8 @@ class QuestionIn(BaseModel):
 
 
 class ThreadOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     project_id: int | None
     audience: str
@@ -60,6 +62,8 @@ class AgentMessageOut(BaseModel):
 
 
 class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     thread_id: int
     status: str
@@ -81,16 +85,7 @@ class AskOut(BaseModel):
 
 
 def thread_out(t: AgentThread) -> ThreadOut:
-    return ThreadOut(
-        id=int(t.id or 0),
-        project_id=t.project_id,
-        audience=t.audience,
-        title=t.title,
-        status=t.status,
-        created_by=t.created_by,
-        created_at=t.created_at,
-        updated_at=t.updated_at,
-    )
+    return ThreadOut.model_validate(t)
 
 
 def message_out(m: AgentMessage) -> AgentMessageOut:
@@ -109,20 +104,7 @@ def message_out(m: AgentMessage) -> AgentMessageOut:
 
 
 def run_out(r: AgentRun) -> RunOut:
-    return RunOut(
-        id=int(r.id or 0),
-        thread_id=r.thread_id,
-        status=r.status,
-        provider=r.provider,
-        model=r.model,
-        tokens_in=r.tokens_in,
-        tokens_out=r.tokens_out,
-        cost_cents=r.cost_cents,
-        estimate_cents=r.estimate_cents,
-        error=r.error,
-        created_at=r.created_at,
-        finished_at=r.finished_at,
-    )
+    return RunOut.model_validate(r)
 
 
 def create_thread(session: Session, actor: Actor, project_id: int | None, data: ThreadIn) -> ThreadOut:

@@ -1,9 +1,8 @@
 """Anthropic Messages API, streamed, behind the `Provider` protocol.
 
-The SDK's own retries are off (`max_retries=0`): the runner retries, with
-backoff, a circuit breaker and fallback, and retries must live in one layer
-only (F-36). Every failure leaves here as a `ProviderError` that says whether
-a retry could help and whether text had already been streamed.
+The call's life cycle (abort, closing, usage) is `SdkStream`'s; this module
+knows the Messages API's events and maps every failure to a `ProviderError`
+that says whether a retry could help and whether text had been streamed.
 """
 
 from __future__ import annotations
@@ -14,14 +13,9 @@ from typing import Any
 import anthropic
 import httpx2
 
-from rehome.core.agent.providers import (
-    CallAbort,
-    abortable_http_client,
-    parse_retry_after,
-    retryable_status,
-    sdk_timeout,
-)
-from rehome.core.agent.types import ProviderError, ProviderRequest, StreamEvent, TextDelta, Usage
+from rehome.core.agent.providers import parse_retry_after, retryable_status
+from rehome.core.agent.providers.sdk_stream import Progress, SdkProvider, SdkStream
+from rehome.core.agent.types import ProviderError, TextDelta
 
 # An `error` event inside a 200 stream carries only a type; the SDK reports it
 # with the stream's status (200), so the status it stands for comes from here.
@@ -39,86 +33,46 @@ _STATUS_BY_ERROR_TYPE = {
 }
 
 
-class AnthropicProvider:
-    """Streams answers from Anthropic; one SDK client shared by all calls."""
-
+class AnthropicStream(SdkStream):
     name = "anthropic"
 
-    def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0) -> None:
-        self._client = anthropic.Anthropic(
-            api_key=api_key,
-            base_url=base_url,
-            max_retries=0,
-            timeout=sdk_timeout(timeout),
-            http_client=abortable_http_client(timeout),
+    def _open(self) -> Any:
+        request = self._request
+        return self._client.messages.create(
+            model=request.model,
+            max_tokens=request.max_tokens,
+            system=request.system or anthropic.omit,
+            messages=[{"role": turn.role, "content": turn.content} for turn in request.turns],
+            stream=True,
+            # SDK 1.x dropped the `temperature` keyword (newer models reject
+            # non-default sampling); the API still takes it for the models
+            # we price, so it goes in the body as it always went on the wire.
+            extra_body={"temperature": request.temperature},
         )
 
-    def stream(self, request: ProviderRequest) -> AnthropicStream:
-        """A call that starts when iterated; nothing is sent before."""
-        return AnthropicStream(self._client, request)
+    def _events(self, sdk_stream: Any, progress: Progress) -> Iterator[TextDelta]:
+        for event in sdk_stream:
+            if event.type == "message_start":
+                progress.input_tokens = _input_tokens(event.message.usage)
+                progress.output_tokens = event.message.usage.output_tokens or 0
+            elif event.type == "content_block_delta":
+                if event.delta.type == "text_delta" and event.delta.text:
+                    yield progress.text(event.delta.text)
+            elif event.type == "message_delta":
+                progress.output_tokens = event.usage.output_tokens  # cumulative
+            elif event.type == "message_stop":
+                progress.finished = True
+
+    def _map_error(self, error: Exception, *, started: bool) -> ProviderError:
+        return map_error(error, started=started)
 
 
-class AnthropicStream:
-    """One streamed call: `TextDelta`s, then one `Usage`. Iterate once.
+class AnthropicProvider(SdkProvider):
+    """Streams answers from Anthropic."""
 
-    `close()` (from any thread) makes the iteration stop promptly and quietly:
-    the caller closed it, so it knows why."""
-
-    def __init__(self, client: anthropic.Anthropic, request: ProviderRequest) -> None:
-        self._client = client
-        self._request = request
-        self._abort = CallAbort()
-
-    def close(self) -> None:
-        self._abort.abort()
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        if self._abort.aborted:
-            return
-        request = self._request
-        started = False
-        finished = False
-        input_tokens = output_tokens = 0
-        sdk_stream: Any = None
-        try:
-            with self._abort.active():
-                sdk_stream = self._client.messages.create(
-                    model=request.model,
-                    max_tokens=request.max_tokens,
-                    system=request.system or anthropic.omit,
-                    messages=[{"role": turn.role, "content": turn.content} for turn in request.turns],
-                    stream=True,
-                    # SDK 1.x dropped the `temperature` keyword (newer models reject
-                    # non-default sampling); the API still takes it for the models
-                    # we price, so it goes in the body as it always went on the wire.
-                    extra_body={"temperature": request.temperature},
-                )
-            for event in sdk_stream:
-                if event.type == "message_start":
-                    input_tokens = _input_tokens(event.message.usage)
-                    output_tokens = event.message.usage.output_tokens or 0
-                elif event.type == "content_block_delta":
-                    if event.delta.type == "text_delta" and event.delta.text:
-                        started = True
-                        yield TextDelta(event.delta.text)
-                elif event.type == "message_delta":
-                    output_tokens = event.usage.output_tokens  # cumulative
-                elif event.type == "message_stop":
-                    finished = True
-        except Exception as error:
-            if self._abort.aborted:
-                return
-            raise map_error(error, started=started) from error
-        finally:
-            if sdk_stream is not None:
-                sdk_stream.close()
-        if self._abort.aborted:
-            return
-        if not finished:
-            raise ProviderError(
-                "anthropic: the stream ended before message_stop", retryable=True, started=started
-            )
-        yield Usage(input_tokens=input_tokens, output_tokens=output_tokens)
+    name = "anthropic"
+    sdk_client = anthropic.Anthropic
+    stream_class = AnthropicStream
 
 
 def _input_tokens(usage: Any) -> int:

@@ -8,21 +8,15 @@ failure mapped to a `ProviderError`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import openai
 
-from rehome.core.agent.providers import (
-    CallAbort,
-    abortable_http_client,
-    parse_retry_after,
-    retryable_status,
-    sdk_timeout,
-)
-from rehome.core.agent.types import ProviderError, ProviderRequest, StreamEvent, TextDelta, Usage
+from rehome.core.agent.providers import parse_retry_after, retryable_status
+from rehome.core.agent.providers.sdk_stream import Progress, SdkProvider, SdkStream
+from rehome.core.agent.types import ProviderError, TextDelta
 
 # An error chunk inside a 200 stream carries a type or code, no status.
 _STATUS_BY_ERROR_TYPE = {
@@ -37,90 +31,44 @@ _STATUS_BY_ERROR_TYPE = {
 }
 
 
-class OpenAIProvider:
-    """Streams answers from OpenAI; one SDK client shared by all calls."""
-
+class OpenAIStream(SdkStream):
     name = "openai"
 
-    def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0) -> None:
-        self._client = openai.OpenAI(
-            api_key=api_key,
-            base_url=base_url,
-            max_retries=0,
-            timeout=sdk_timeout(timeout),
-            http_client=abortable_http_client(timeout),
-        )
-
-    def stream(self, request: ProviderRequest) -> OpenAIStream:
-        """A call that starts when iterated; nothing is sent before."""
-        return OpenAIStream(self._client, request)
-
-
-class OpenAIStream:
-    """One streamed call: `TextDelta`s, then one `Usage`. Iterate once.
-
-    `close()` (from any thread) makes the iteration stop promptly and quietly."""
-
-    def __init__(self, client: openai.OpenAI, request: ProviderRequest) -> None:
-        self._client = client
-        self._request = request
-        self._abort = CallAbort()
-
-    def close(self) -> None:
-        self._abort.abort()
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        if self._abort.aborted:
-            return
+    def _open(self) -> Any:
         request = self._request
         messages: list[Any] = [{"role": "system", "content": request.system}] if request.system else []
         messages += [{"role": turn.role, "content": turn.content} for turn in request.turns]
-        started = False
-        finished = False
-        usage: Usage | None = None
-        chars = 0
-        sdk_stream: Any = None
-        try:
-            with self._abort.active():
-                sdk_stream = self._client.chat.completions.create(
-                    model=request.model,
-                    messages=messages,
-                    max_completion_tokens=request.max_tokens,
-                    temperature=request.temperature,
-                    stream=True,
-                    stream_options={"include_usage": True},
-                )
-            for chunk in sdk_stream:
-                if chunk.usage is not None:
-                    usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-                    finished = True
-                for choice in chunk.choices:
-                    if choice.index == 0 and choice.delta is not None and choice.delta.content:
-                        started = True
-                        chars += len(choice.delta.content)
-                        yield TextDelta(choice.delta.content)
-                    if choice.finish_reason is not None:
-                        finished = True
-        except Exception as error:
-            if self._abort.aborted:
-                return
-            raise map_error(error, started=started) from error
-        finally:
-            if sdk_stream is not None:
-                sdk_stream.close()
-        if self._abort.aborted:
-            return
-        if not finished:
-            raise ProviderError(
-                "openai: the stream ended before the answer did", retryable=True, started=started
-            )
-        # A compatible server that ignores `include_usage` sends none: estimate
-        # (about four characters a token) rather than record a free call.
-        yield usage or Usage(_estimate(request), math.ceil(chars / 4))
+        return self._client.chat.completions.create(
+            model=request.model,
+            messages=messages,
+            max_completion_tokens=request.max_tokens,
+            temperature=request.temperature,
+            stream=True,
+            stream_options={"include_usage": True},  # the billed usage, in the last chunk
+        )
+
+    def _events(self, sdk_stream: Any, progress: Progress) -> Iterator[TextDelta]:
+        for chunk in sdk_stream:
+            if chunk.usage is not None:
+                progress.input_tokens = chunk.usage.prompt_tokens or 0
+                progress.output_tokens = chunk.usage.completion_tokens or 0
+                progress.finished = True
+            for choice in chunk.choices:
+                if choice.index == 0 and choice.delta is not None and choice.delta.content:
+                    yield progress.text(choice.delta.content)
+                if choice.finish_reason is not None:
+                    progress.finished = True
+
+    def _map_error(self, error: Exception, *, started: bool) -> ProviderError:
+        return map_error(error, started=started)
 
 
-def _estimate(request: ProviderRequest) -> int:
-    return math.ceil((len(request.system) + sum(len(turn.content) for turn in request.turns)) / 4)
+class OpenAIProvider(SdkProvider):
+    """Streams answers from OpenAI."""
+
+    name = "openai"
+    sdk_client = openai.OpenAI
+    stream_class = OpenAIStream
 
 
 def map_error(error: Exception, *, started: bool) -> ProviderError:
