@@ -7,7 +7,7 @@ page of chat messages of the 5,000-task, 20,000-message project, as a team
 member with a bearer token. Latency is measured client side, from the
 scheduled start to the last byte.
 
-Usage: python -m bench.api_load [--rate 200] [--seconds 20] [--mode redis|embedded]
+Usage: python -m bench.api_load [--rate 50 100 200] [--seconds 20] [--mode redis|embedded]
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import httpx
 from bench.common import api_headers, bench_app, fmt, percentiles
 
 
-async def _one(client: httpx.AsyncClient, path: str, due: float, latencies: list[float], errors: list[int]) -> None:
+async def _one(
+    client: httpx.AsyncClient, path: str, due: float, latencies: list[float], errors: list[int]
+) -> None:
     await asyncio.sleep(max(0.0, due - time.perf_counter()))
     response = await client.get(path)
     latencies.append((time.perf_counter() - due) * 1000)
@@ -49,7 +51,7 @@ async def load(url: str, headers: dict[str, str], paths: list[str], rate: int, s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--rate", type=int, nargs="+", default=[200], help="requests/s, one run each")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--mode", choices=["redis", "embedded"], default="redis")
     args = parser.parse_args()
@@ -60,9 +62,11 @@ def main() -> None:
             f"/api/projects/{app.project_id}/tasks?limit=50",
             f"/api/projects/{app.project_id}/messages?limit=50",
         ]
-        result = asyncio.run(load(app.url, headers, paths, args.rate, args.seconds))
-    print(f"mode={args.mode} target={args.rate}/s achieved={result['rate']:.0f}/s errors={len(result['errors'])}")
-    print("list endpoints:", fmt(result["stats"]))
+        for rate in args.rate:
+            result = asyncio.run(load(app.url, headers, paths, rate, args.seconds))
+            errors = len(result["errors"])
+            print(f"mode={args.mode} target={rate}/s achieved={result['rate']:.0f}/s errors={errors}")
+            print("  list endpoints:", fmt(result["stats"]), flush=True)
 
 
 if __name__ == "__main__":

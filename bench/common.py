@@ -55,12 +55,14 @@ def fmt(stats: dict[str, float], unit: str = "ms") -> str:
 
 
 @contextmanager
-def bench_app(tasks: int = 5000, messages: int = 20000, mode: str = "redis") -> Iterator[BenchApp]:
+def bench_app(
+    tasks: int = 5000, messages: int = 20000, mode: str = "redis", env: dict[str, str] | None = None
+) -> Iterator[BenchApp]:
     """Demo data plus a big project, and the app on a free port: on PostgreSQL and
     Redis (`mode="redis"`, production-like) or on the embedded default."""
     data_dir = Path(tempfile.mkdtemp(prefix="rehome-bench-"))
     port = free_port()
-    extra = {"API_RATE_PER_MINUTE": "100000"}
+    extra = {"API_RATE_PER_MINUTE": "100000", **(env or {})}
     if os.environ.get("GRANIAN_WORKERS"):
         extra["GRANIAN_WORKERS"] = os.environ["GRANIAN_WORKERS"]
     if mode == "redis":
@@ -69,18 +71,18 @@ def bench_app(tasks: int = 5000, messages: int = 20000, mode: str = "redis") -> 
             conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
         redis.Redis.from_url(BENCH_REDIS).flushdb()
         extra.update(DATABASE_URL=PG_ADMIN.rsplit("/", 1)[0] + f"/{BENCH_DB}", REDIS_URL=BENCH_REDIS)
-    env = app_env(data_dir, port, **extra)
-    prepare(env)
+    app_vars = app_env(data_dir, port, **extra)
+    prepare(app_vars)
     seed_command = [PYTHON, "-m", "bench.seed", "--tasks", str(tasks), "--messages", str(messages)]
     seeded = subprocess.run(
-        seed_command, cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600
+        seed_command, cwd=ROOT, env=app_vars, check=True, capture_output=True, text=True, timeout=600
     )
     project_id = int(seeded.stdout.split("project_id=")[1].split()[0])
     log_path = data_dir / "app.log"
-    proc = start_app(env, port, log_path)
+    proc = start_app(app_vars, port, log_path)
     try:
         wait_ready(f"http://localhost:{port}", proc, log_path)
-        yield BenchApp(url=f"http://localhost:{port}", project_id=project_id, env=env)
+        yield BenchApp(url=f"http://localhost:{port}", project_id=project_id, env=app_vars)
     finally:
         stop(proc)
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
 from rehome.core.db import session_scope
 from rehome.core.errors import DomainError
 from rehome.logs import configure_logging
@@ -65,4 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as error:  # no schema yet, or no database at all
+        print(
+            f"error: the database is not ready ({error.orig}); run `reflex db migrate` first.",
+            file=sys.stderr,
+        )
         return 2

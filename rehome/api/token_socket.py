@@ -8,15 +8,15 @@ several times the answer in framing. This socket sends bare text frames:
     "=<seq>:<text>"   the whole text so far (on connect or resume)
     "!<status>"       the run ended (then the socket closes)
 
-Frames go out at once when the socket has been quiet for `HOLD` seconds, else
-after it, so latency stays within a few tens of milliseconds while bursts
-share a frame. `?after=<seq>` resumes after a dropped connection.
+A frame goes out as soon as the stream has something new; whatever piled up
+while the socket was busy goes out together, so bursts share a frame without
+holding anything back (the browser paces rendering itself). `?after=<seq>`
+resumes after a dropped connection.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
@@ -30,7 +30,6 @@ from rehome.core.models import AgentRun
 from rehome.settings import get_settings
 
 router = APIRouter()
-HOLD = 0.025  # seconds: the longest a chunk waits for company
 POLICY_VIOLATION = 1008
 
 
@@ -74,23 +73,19 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
         if seq > after:
             assembler = stream.Assembler(seq, text)
             await socket.send_text(f"={seq}:{text}")
-    cursor, pending, sent, quiet = "0", "", 0.0, 0
+    cursor, quiet = "0", 0
     while True:
-        wait_ms = 1000 if not pending else max(1, int((sent + HOLD - time.monotonic()) * 1000))
-        cursor, items = await stream.read(run_id, cursor, block_ms=wait_ms)
-        for item in items:
-            pending += assembler.push(item)
+        cursor, items = await stream.read(run_id, cursor, block_ms=1000)
+        text = "".join([assembler.push(item) for item in items])
+        if text:
+            await socket.send_text(f"{assembler.next_seq - 1}:{text}")
+        if assembler.finished and assembler.done is not None:
+            await socket.send_text(f"!{assembler.done.status}")
+            await socket.close()
+            return
         quiet = 0 if items else quiet + 1
         if quiet >= 3 and (status := await asyncio.to_thread(_ended_unseen, run_id)):
             await socket.send_text(f"!{status}")  # finished while its stream had already expired
-            await socket.close()
-            return
-        now = time.monotonic()
-        if pending and (now - sent >= HOLD or assembler.finished):
-            await socket.send_text(f"{assembler.next_seq - 1}:{pending}")
-            pending, sent = "", now
-        if assembler.finished and assembler.done is not None:
-            await socket.send_text(f"!{assembler.done.status}")
             await socket.close()
             return
 

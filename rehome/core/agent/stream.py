@@ -23,6 +23,22 @@ RUNNING_TTL = 2 * 3600  # a crashed worker's keys still go away
 FINISHED_TTL = 300  # late readers may still see the end, then it is gone
 
 
+# One round trip per delta: number it, append it, set expiries on the first,
+# and now and then store the snapshot (ARGV[4], empty when not due).
+_APPEND = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 't', ARGV[1])
+if seq == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+end
+if ARGV[4] ~= '' then
+  redis.call('SET', KEYS[3], cjson.encode({seq = seq, text = ARGV[4]}), 'EX', ARGV[3])
+end
+return seq
+"""
+
+
 def _key(run_id: int, part: str) -> str:
     return f"run:{int(run_id)}:{part}"  # int(): ids from outside can never shape a key
 
@@ -54,19 +70,13 @@ class Publisher:
             self._append(text[start : start + MAX_DELTA_CHARS])
 
     def _append(self, piece: str) -> None:
-        redis = get_redis()
-        seq = int(redis.incr(_key(self.run_id, "seq")))
         self.text += piece
-        pipe = redis.pipeline()
-        pipe.xadd(_key(self.run_id, "stream"), {"s": seq, "t": piece}, maxlen=STREAM_MAXLEN, approximate=True)
-        if seq == 1:
-            for part in ("seq", "stream"):
-                pipe.expire(_key(self.run_id, part), RUNNING_TTL)
         now = time.monotonic()
-        if now - self._last_snapshot >= SNAPSHOT_EVERY:
-            pipe.set(_key(self.run_id, "snap"), json.dumps({"seq": seq, "text": self.text}), ex=RUNNING_TTL)
+        snapshot = now - self._last_snapshot >= SNAPSHOT_EVERY
+        if snapshot:
             self._last_snapshot = now
-        pipe.execute()
+        keys = [_key(self.run_id, part) for part in ("seq", "stream", "snap")]
+        get_redis().eval(_APPEND, 3, *keys, piece, STREAM_MAXLEN, RUNNING_TTL, self.text if snapshot else "")
 
     def done(self, status: str, message_id: int | None) -> bool:
         """Mark the end once; False (and nothing published) if already done."""

@@ -101,14 +101,21 @@ class ProjectState(SessionState):
 
         opened_task = (await self.get_state(BoardState))._open(actor)
         (await self.get_state(ChatState))._open(actor, project_id)
-        from rehome.ui.agent.state import AgentState
-
-        agent = AgentState.open_scope(project_id, "participant")
-        return [LiveState.run, agent, *([opened_task] if opened_task else [])]
+        return [LiveState.run, *self._agent_if_shown(), *([opened_task] if opened_task else [])]
 
     @rx.event
-    def set_tab(self, tab: str) -> None:
+    def set_tab(self, tab: str) -> Any:
         self.tab = tab if tab in TABS else "board"
+        return self._agent_if_shown()
+
+    def _agent_if_shown(self) -> list[Any]:
+        """The assistant (its thread, and a cost estimate that builds a whole
+        context) opens when its tab is shown, not with every page load."""
+        if self.tab != "agent" or not self.project_id:
+            return []
+        from rehome.ui.agent.state import AgentState
+
+        return [AgentState.open_scope(self.project_id, "participant")]
 
     @rx.event
     def set_notify_level(self, level: str) -> Any:
