@@ -25,11 +25,13 @@ PAGES = {
     "projects": "/projects",
     "board": "/projects/1",
     "chat": "/projects/1?tab=chat",
+    "agent": "/projects/1?tab=agent",
     "admin": "/admin",
     "admin-projects": "/admin/projects",
     "admin-users": "/admin/users",
     "admin-tasks": "/admin/tasks",
     "admin-activity": "/admin/activity",
+    "admin-agent": "/admin/agent",
     "notifications": "/notifications",
     "account": "/account",
 }

@@ -7,6 +7,7 @@ these clients, so both modes run the very same commands.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import fakeredis
@@ -16,10 +17,19 @@ from fakeredis import aioredis as fake_aioredis
 
 from rehome.settings import get_settings
 
+_server: fakeredis.FakeServer | None = None
+_server_lock = threading.Lock()
 
-@lru_cache(maxsize=1)
+
 def _fake_server() -> fakeredis.FakeServer:
-    return fakeredis.FakeServer()
+    """The one in-process server. Under a lock: `lru_cache` may run a function
+    twice when first calls race, and two servers would split every counter
+    (a rate limit then lets through more than its limit)."""
+    global _server
+    with _server_lock:
+        if _server is None:
+            _server = fakeredis.FakeServer()
+        return _server
 
 
 @lru_cache(maxsize=1)
@@ -46,4 +56,6 @@ def reset_clients() -> None:
     """Forget cached clients (tests point REDIS_URL somewhere else)."""
     get_redis.cache_clear()
     get_async_redis.cache_clear()
-    _fake_server.cache_clear()
+    global _server
+    with _server_lock:
+        _server = None

@@ -112,3 +112,20 @@ def test_admin_handlers_refuse_a_non_admin_over_the_websocket(app_url, browser) 
     page.locator(".project-card").first.wait_for()
     assert page.locator(".project-card").count() == before, "nothing was archived"
     context.close()
+
+
+def test_admin_assistant_answers_and_the_cost_widget_counts_it(app_url, browser, llm) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = sign_in(context, app_url, "admin@oakline.demo")
+    page.goto(f"{app_url}/admin/agent")
+    widget = page.locator("#cost-widget")
+    widget.get_by_text(re.compile(r"\d+ runs?$")).wait_for()
+    runs_before = int(re.search(r"(\d+) runs?", widget.inner_text()).group(1))
+    page.locator("#agent-question").fill("Which tasks are blocked?")
+    page.locator("#agent-ask").click()
+    page.locator(".agent-answer").filter(has_text="Hello, world!").wait_for(timeout=30_000)
+    widget.get_by_role("button", name="Refresh").click()
+    widget.get_by_text(f"{runs_before + 1} run{'' if runs_before == 0 else 's'}", exact=True).wait_for()
+    assert "The workspace's monthly" in widget.inner_text()  # budget lines under the chart
+    assert page.get_by_text("An error occurred").count() == 0
+    context.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 import pytest
 
-from rehome.core.agent import governance
+from rehome.core.agent import governance, ledger
+from rehome.core.clock import utcnow
 from rehome.core.db import session_scope
-from rehome.core.errors import RateLimited
+from rehome.core.errors import Forbidden, RateLimited
 from rehome.core.models import AgentRun, AgentThread
 from tests.support import apply_env
 from tests.world import build_world
@@ -92,3 +94,49 @@ def test_plan_uses_offline_without_keys_and_the_fallback_with_one(world) -> None
             ("anthropic", "claude-3-5-haiku-20241022"),
             ("openai", "gpt-4o-mini"),
         ]
+
+
+def _run_at(world, when: datetime, cents: float, user: str = "admin") -> None:
+    with session_scope() as s:
+        thread = AgentThread(workspace_id=world.actors[user].workspace_id, audience="admin", title="t")
+        s.add(thread)
+        s.flush()
+        s.add(
+            AgentRun(
+                thread_id=int(thread.id or 0),
+                workspace_id=thread.workspace_id,
+                user_id=world.users[user],
+                status="succeeded",
+                cost_cents=cents,
+                created_at=when,
+            )
+        )
+
+
+@pytest.mark.parametrize("any_db", ["sqlite", "postgres"], indirect=True)
+def test_cost_summary_adds_up_this_month_by_utc_day(any_db: str) -> None:
+    world = build_world()
+    now = utcnow()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    _run_at(world, month_start + timedelta(minutes=5), 1.25)  # the month's first minutes
+    _run_at(world, month_start + timedelta(minutes=50), 0.75)
+    _run_at(world, now, 2.0)
+    _run_at(world, month_start - timedelta(minutes=1), 99.0)  # last month: not counted
+    with session_scope() as s:
+        summary = ledger.cost_summary(s, world.actors["admin"])
+    assert summary.month_runs == 3
+    assert summary.month_cents == pytest.approx(4.0)
+    assert [d.day for d in summary.days] == [
+        month_start.date() + timedelta(days=i) for i in range((now.date() - month_start.date()).days + 1)
+    ]
+    first, last = summary.days[0], summary.days[-1]
+    if first is last:  # the first of the month: one day holds all three
+        assert (first.runs, first.cents) == (3, pytest.approx(4.0))
+    else:
+        assert (first.runs, first.cents) == (2, pytest.approx(2.0))
+        assert (last.runs, last.cents) == (1, pytest.approx(2.0))
+
+
+def test_cost_summary_is_for_admins_only(world) -> None:
+    with session_scope() as s, pytest.raises(Forbidden):
+        ledger.cost_summary(s, world.actors["team"])

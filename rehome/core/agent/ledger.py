@@ -4,6 +4,7 @@ run is stopped."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, update
@@ -77,12 +78,20 @@ def list_runs(
     return page_of([run_out(r) for r in rows], limit, lambda r: r.id)
 
 
+def _utc_day(session: Session, column: Any) -> Any:
+    """The UTC calendar day of a timestamp column. SQLite stores naive UTC;
+    PostgreSQL's date() of a timestamptz would use the session's time zone."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
 def cost_summary(session: Session, actor: Actor) -> CostSummary:
     """This month's spend and its trend by day, with every budget's state."""
     require_admin(actor)
-    today = utcnow().date()
-    month_start = today.replace(day=1)
-    day = func.date(AgentRun.created_at)
+    now = utcnow()
+    today, month_start = now.date(), now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    day = _utc_day(session, AgentRun.created_at)
     rows = session.exec(
         select(day, func.coalesce(func.sum(AgentRun.cost_cents), 0.0), func.count())
         .where(AgentRun.workspace_id == actor.workspace_id, AgentRun.created_at >= month_start)
@@ -90,7 +99,7 @@ def cost_summary(session: Session, actor: Actor) -> CostSummary:
     ).all()
     by_day = {str(d)[:10]: (float(c), int(n)) for d, c, n in rows}
     days = []
-    current = month_start
+    current = month_start.date()
     while current <= today:
         cents, runs = by_day.get(current.isoformat(), (0.0, 0))
         days.append(DaySpend(day=current, cents=round(cents, 4), runs=runs))

@@ -107,7 +107,12 @@ def _cost_widget() -> rx.Component:
         ),
         rx.hstack(
             rx.text(AdminAgentState.month_cents.to_string(), "¢", size="6", weight="bold", id="month-spend"),
-            rx.text(AdminAgentState.month_runs.to_string(), " runs", size="2", color_scheme="gray"),
+            rx.text(
+                AdminAgentState.month_runs.to_string(),
+                rx.cond(AdminAgentState.month_runs == 1, " run", " runs"),
+                size="2",
+                color_scheme="gray",
+            ),
             align="baseline",
             spacing="2",
         ),
