@@ -171,7 +171,9 @@ def agent_chat(prompts: tuple[str, ...]) -> rx.Component:
             rx.hstack(
                 rx.text_area(
                     name="question",
-                    placeholder="Ask about this project…",
+                    placeholder=rx.cond(
+                        AgentState.scope_project_id > 0, "Ask about this project…", "Ask about the workspace…"
+                    ),
                     rows="2",
                     flex="1",
                     max_length=4000,
