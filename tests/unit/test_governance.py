@@ -21,6 +21,24 @@ def world(db: str):
     return build_world()
 
 
+def _run_at(world, when: datetime, cents: float, user: str = "admin") -> None:
+    """A finished run of `user`'s that cost `cents`, started at `when`."""
+    with session_scope() as s:
+        thread = AgentThread(workspace_id=world.actors[user].workspace_id, created_by=world.users[user])
+        s.add(thread)
+        s.flush()
+        s.add(
+            AgentRun(
+                thread_id=int(thread.id or 0),
+                workspace_id=thread.workspace_id,
+                user_id=world.users[user],
+                status="succeeded",
+                cost_cents=cents,
+                created_at=when,
+            )
+        )
+
+
 def test_rate_limit_lets_exactly_five_of_twenty_parallel_asks_through(world) -> None:
     def attempt(_: int) -> bool:
         try:
@@ -53,19 +71,7 @@ def test_parallel_reservations_never_overspend(world) -> None:
 
 def test_budgets_start_from_what_the_database_says_and_warn_at_80_percent(world) -> None:
     apply_env(AI_BUDGET_USER_DAY_CENTS="100")
-    with session_scope() as s:
-        thread = AgentThread(workspace_id=world.actors["team"].workspace_id, created_by=world.users["team"])
-        s.add(thread)
-        s.flush()
-        s.add(
-            AgentRun(
-                thread_id=int(thread.id or 0),
-                workspace_id=thread.workspace_id,
-                user_id=world.users["team"],
-                status="succeeded",
-                cost_cents=85.0,
-            )
-        )
+    _run_at(world, utcnow(), 85.0, user="team")
     with session_scope() as s:
         lines = governance.status(s, world.actors["team"])
     assert lines[0].used_cents == pytest.approx(85.0)
@@ -94,23 +100,6 @@ def test_plan_uses_offline_without_keys_and_the_fallback_with_one(world) -> None
             ("anthropic", "claude-3-5-haiku-20241022"),
             ("openai", "gpt-4o-mini"),
         ]
-
-
-def _run_at(world, when: datetime, cents: float, user: str = "admin") -> None:
-    with session_scope() as s:
-        thread = AgentThread(workspace_id=world.actors[user].workspace_id, audience="admin", title="t")
-        s.add(thread)
-        s.flush()
-        s.add(
-            AgentRun(
-                thread_id=int(thread.id or 0),
-                workspace_id=thread.workspace_id,
-                user_id=world.users[user],
-                status="succeeded",
-                cost_cents=cents,
-                created_at=when,
-            )
-        )
 
 
 @pytest.mark.parametrize("any_db", ["sqlite", "postgres"], indirect=True)
