@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic.config import Config
+from sqlalchemy import event
 
 from alembic import command
-from rehome.core.db import reset_engines
+from rehome.core.db import get_engine, reset_engines
 from rehome.core.kv import reset_clients
 from rehome.settings import get_settings
 
@@ -54,3 +58,19 @@ def unavailable(what: str, url: str, error: Exception) -> str:
     return (
         f"{what} is not reachable at {url} ({type(error).__name__}); integration tests using it are skipped"
     )
+
+
+@contextmanager
+def recorded_queries() -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement (with its parameters) the engine runs inside the block."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        statements.append((statement, parameters))
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from rehome.core import admin_actions, admin_lists, audit, projects
 from rehome.core.access import Actor
 from rehome.core.clock import today, utcnow
-from rehome.core.db import get_engine, session_scope
+from rehome.core.db import session_scope
 from rehome.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rehome.core.models import Project, ProjectMembership, Task, User
+from tests.support import recorded_queries
 from tests.world import World, build_world
 
 NON_ADMINS = ("team", "consultant", "client", "outsider")
@@ -24,21 +22,6 @@ NON_ADMINS = ("team", "consultant", "client", "outsider")
 @pytest.fixture
 def world(any_db: str) -> World:
     return build_world()
-
-
-@contextmanager
-def _count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _call(actor: Actor, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -352,11 +335,11 @@ def test_query_count_does_not_grow_with_rows(world: World) -> None:
             (admin_lists.list_users_admin, {}),
             (admin_lists.list_tasks_admin, {"sort": "priority"}),
         ]:
-            with session_scope() as s, _count_queries() as statements:
+            with session_scope() as s, recorded_queries() as statements:
                 listing = fn(s, world.actors["admin"], per_page=100, **kw)
             assert listing.items
             counts.append(len(statements))
-        with session_scope() as s, _count_queries() as statements:
+        with session_scope() as s, recorded_queries() as statements:
             admin_actions.overview(s, world.actors["admin"])
         counts.append(len(statements))
         return counts

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from rehome.core import messages
 from rehome.core.clock import utcnow
 from rehome.core.db import get_engine, session_scope
 from rehome.core.models import Message, Project, Task
 from rehome.core.search import SNIPPET_CHARS, SearchResults, search
+from tests.support import recorded_queries
 from tests.world import World, build_world
 
 
@@ -60,21 +59,6 @@ def _ids(hits: list[Any]) -> set[int]:
 
 def _everything(results: SearchResults) -> list[Any]:
     return [*results.projects, *results.tasks, *results.messages, *results.users]
-
-
-@contextmanager
-def _count_queries() -> Iterator[list[tuple[str, Any]]]:
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_finds_titles_bodies_and_prefixes(world: World) -> None:
@@ -158,7 +142,7 @@ def test_deleted_messages_are_not_found(world: World) -> None:
 
 @pytest.mark.parametrize("q", ["", "   ", "\n\t"])
 def test_blank_query_returns_nothing_without_querying(world: World, q: str) -> None:
-    with _count_queries() as statements:
+    with recorded_queries() as statements:
         results = _search(world, "admin", q)
     assert _everything(results) == []
     assert statements == []
@@ -238,10 +222,10 @@ def test_query_count_does_not_grow_with_matches(world: World, role: str) -> None
                 )
 
     add(5)
-    with _count_queries() as few:
+    with recorded_queries() as few:
         small = _search(world, role, "bulkword")
     add(195)
-    with _count_queries() as many:
+    with recorded_queries() as many:
         large = _search(world, role, "bulkword")
     assert (len(small.tasks), len(large.tasks), len(large.messages)) == (5, 10, 10)
     assert len(few) == len(many) == (4 if role == "admin" else 3)
@@ -256,7 +240,7 @@ def test_postgres_search_uses_the_fts_indexes(world: World) -> None:
     """
     if get_engine().dialect.name != "postgresql":
         pytest.skip("expression indexes exist on PostgreSQL only")
-    with _count_queries() as statements:
+    with recorded_queries() as statements:
         _search(world, "admin", "kitchen remodel")
     tables = {"ix_projects_fts": "projects", "ix_tasks_fts": "tasks", "ix_messages_fts": "messages"}
     with get_engine().connect() as conn:
