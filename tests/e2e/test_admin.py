@@ -129,3 +129,28 @@ def test_admin_assistant_answers_and_the_cost_widget_counts_it(app_url, browser,
     assert "The workspace's monthly" in widget.inner_text()  # budget lines under the chart
     assert page.get_by_text("An error occurred").count() == 0
     context.close()
+
+
+def test_admin_confirms_before_disabling_a_user_and_deleting_a_task(app_url, browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = sign_in(context, app_url, "admin@northbeam.demo")
+    page.goto(f"{app_url}/admin/users")
+    row = page.locator("#users-table tr", has_text="client2@northbeam.demo")
+    for action, status in (("Disable user", "disabled"), ("Enable user", "active")):
+        row.get_by_role("button", name="Edit").click()
+        page.locator("#toggle-disabled", has_text=action).click()
+        page.locator("button.confirm").click()
+        row.get_by_text(status, exact=True).wait_for()
+
+    page.goto(f"{app_url}/admin/tasks")
+    first = page.locator("#tasks-table tbody tr").first
+    first.wait_for()
+    link = first.locator("a").first.get_attribute("href")  # the task's own page: unique
+    first.get_by_role("button", name="Delete").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Cancel").click()  # cancelling keeps it
+    assert page.locator(f'#tasks-table a[href="{link}"]').count() > 0
+    first.get_by_role("button", name="Delete").click()
+    page.locator("button.confirm").click()
+    page.get_by_text("Task deleted.").wait_for()
+    assert page.locator(f'#tasks-table a[href="{link}"]').count() == 0
+    context.close()

@@ -74,7 +74,7 @@ def _row(task: rx.Var[AdminTaskRow]) -> rx.Component:
                     size="1",
                     variant="soft",
                     color_scheme="red",
-                    on_click=S.ask_delete(task.id, task.title),
+                    on_click=S.ask("delete", task.id, task.title),
                 ),
                 spacing="2",
             ),
@@ -132,11 +132,11 @@ def tasks_admin_page() -> rx.Component:
             "tasks-table",
         ),
         confirm_dialog(
-            S.confirm_delete_id > 0,
-            rx.text("Delete “", S.confirm_delete_title, "”?"),
+            S.pending == "delete",
+            rx.text("Delete “", S.pending_label, "”?"),
             "Its history goes with it. This cannot be undone; the activity log keeps a note.",
             "Delete",
             S.confirm_delete,
-            S.cancel_delete,
+            S.cancel_pending,
         ),
     )

@@ -134,7 +134,7 @@ def _edit_dialog() -> rx.Component:
                             type="button",
                             variant="soft",
                             color_scheme=rx.cond(disabled, "green", "red"),
-                            on_click=S.ask_disable,
+                            on_click=S.ask("disable", 0, ""),
                             id="toggle-disabled",
                         ),
                         rx.spacer(),
@@ -197,7 +197,7 @@ def users_admin_page() -> rx.Component:
         _invite_dialog(),
         _edit_dialog(),
         confirm_dialog(
-            S.confirm_disable,
+            S.pending == "disable",
             rx.cond(
                 disabled, rx.text("Enable ", S.form["name"], "?"), rx.text("Disable ", S.form["name"], "?")
             ),
@@ -208,7 +208,7 @@ def users_admin_page() -> rx.Component:
             ),
             "Confirm",
             S.toggle_disabled,
-            S.cancel_disable,
+            S.cancel_pending,
         ),
         actions=rx.button(
             rx.icon("user-plus", size=16), "Invite user", on_click=S.open_invite, id="invite-user"

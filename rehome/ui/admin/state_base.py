@@ -119,10 +119,12 @@ class ListMixin(rx.State, mixin=True):
     loaded: bool = False
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
-        raise NotImplementedError
+        """The page's listing from the core (each page state overrides this)."""
+        raise NotImplementedError(f"{type(self).__name__} must define _fetch")
 
     def _show(self, listing: Listing[Any]) -> None:
-        raise NotImplementedError
+        """Keep the listing's rows in the page's typed var (each page state overrides this)."""
+        raise NotImplementedError(f"{type(self).__name__} must define _show")
 
     def _params(self) -> dict[str, Any]:
         return {"q": self.q, "sort": self.sort, "descending": self.descending, "page": self.page}
@@ -172,3 +174,38 @@ class ListMixin(rx.State, mixin=True):
     def go_page(self, step: int) -> Any:
         step = 1 if str(step) == "1" else -1
         return self._change(page=max(1, self.page + step))
+
+
+class ConfirmMixin(rx.State, mixin=True):
+    """One "Are you sure?" dialog at a time: `ask("archive", id, label)` opens
+    it, `cancel_pending` closes it, and the page's confirm handler takes the
+    item with `_confirmed("archive")`, which is None unless that very action
+    was asked for (a handler called directly, without the dialog, does nothing).
+    """
+
+    pending: str = ""  # the action awaiting confirmation; "" when no dialog is open
+    pending_id: int = 0
+    pending_label: str = ""
+
+    @rx.event
+    def ask(self, action: str, item_id: int = 0, label: str = "") -> Any:
+        actor, away = self._admin()  # type: ignore[attr-defined]
+        if actor is None:
+            return away
+        self.pending, self.pending_id, self.pending_label = (
+            str(action)[:20],
+            to_int(item_id) or 0,
+            str(label)[:200],
+        )
+        return None
+
+    @rx.event
+    def cancel_pending(self) -> None:
+        self.pending = ""
+
+    def _confirmed(self, action: str) -> int | None:
+        """The item `action` was asked for (0 when it has none), closing the dialog."""
+        if self.pending != action:
+            return None
+        self.pending = ""
+        return self.pending_id

@@ -13,14 +13,14 @@ from rehome.core.access import Actor
 from rehome.core.admin_lists import AdminMemberRow, UserOption
 from rehome.core.auth import invites
 from rehome.core.errors import Invalid
-from rehome.ui.admin.state_base import AdminState, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, to_int
 from rehome.ui.admin.state_projects import EMPTY_PROJECT, project_form, project_values
 
 _PATH = re.compile(r"^/admin/projects/(\d{1,10})/?$")
 ROLES = ("team", "consultant", "client")
 
 
-class AdminProjectState(AdminState):
+class AdminProjectState(ConfirmMixin, AdminState):
     pid: int = 0
     name: str = ""
     archived: bool = False
@@ -32,9 +32,6 @@ class AdminProjectState(AdminState):
     add_errors: dict[str, str] = {}
     invite_errors: dict[str, str] = {}
     invite_version: int = 0
-    confirm_remove_id: int = 0
-    confirm_remove_name: str = ""
-    confirm_archive: bool = False
 
     def _refresh(self, actor: Actor) -> bool:
         """Load the project (admin check and workspace scope in the core) and its people."""
@@ -64,7 +61,7 @@ class AdminProjectState(AdminState):
         match = _PATH.match(self.router.url.path or "")
         self.pid = int(match.group(1)) if match else 0
         self.form_errors, self.add_errors, self.invite_errors = {}, {}, {}
-        self.confirm_remove_id, self.confirm_archive = 0, False
+        self.pending = ""
         if not self.pid or not self._refresh(actor):
             return rx.redirect("/admin/projects")
         return None
@@ -126,24 +123,12 @@ class AdminProjectState(AdminState):
         return self._after_change(actor, errors is None, "Member added.")
 
     @rx.event
-    def ask_remove(self, user_id: int, name: str) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        self.confirm_remove_id, self.confirm_remove_name = to_int(user_id) or 0, str(name)[:120]
-        return None
-
-    @rx.event
-    def cancel_remove(self) -> None:
-        self.confirm_remove_id = 0
-
-    @rx.event
     def confirm_remove(self) -> Any:
         actor, away = self._admin()
         if actor is None:
             return away
-        uid, pid, self.confirm_remove_id = self.confirm_remove_id, self.pid, 0
-        ok = self._attempt(lambda s: memberships.remove_member(s, actor, pid, uid))
+        uid, pid = self._confirmed("remove"), self.pid
+        ok = uid is not None and self._attempt(lambda s: memberships.remove_member(s, actor, pid, uid))
         return self._after_change(actor, ok, "Member removed.")
 
     @rx.event
@@ -172,23 +157,11 @@ class AdminProjectState(AdminState):
 
     # ---- archive and restore ------------------------------------------------------------------
     @rx.event
-    def ask_archive(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        self.confirm_archive = True
-        return None
-
-    @rx.event
-    def cancel_archive(self) -> None:
-        self.confirm_archive = False
-
-    @rx.event
     def archive(self) -> Any:
         actor, away = self._admin()
         if actor is None:
             return away
-        pid, self.confirm_archive = self.pid, False
+        pid, self.pending = self.pid, ""
         ok = self._attempt(lambda s: projects.archive_project(s, actor, pid))
         return self._after_change(actor, ok, "Project archived.")
 

@@ -11,7 +11,7 @@ from rehome.core import admin_actions, admin_lists, projects
 from rehome.core.access import Actor
 from rehome.core.admin_lists import AdminProjectRow
 from rehome.core.admin_query import Listing
-from rehome.ui.admin.state_base import AdminState, ListMixin, cents, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, cents, to_int
 
 EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
 
@@ -36,14 +36,12 @@ def project_values(form: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class AdminProjectsState(ListMixin, AdminState):
+class AdminProjectsState(ConfirmMixin, ListMixin, AdminState):
     rows: list[AdminProjectRow] = []
     editor_open: bool = False
     editing_id: int = 0
     form: dict[str, str] = EMPTY_PROJECT
     form_errors: dict[str, str] = {}
-    confirm_archive_id: int = 0
-    confirm_archive_name: str = ""
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
         return admin_lists.list_projects_admin(
@@ -60,7 +58,7 @@ class AdminProjectsState(ListMixin, AdminState):
             return away
         self.q, self.sort, self.descending, self.page = "", "name", False, 1
         self.filters = {"status": "active"}
-        self.editor_open, self.confirm_archive_id = False, 0
+        self.editor_open, self.pending = False, ""
         self._reload(actor)
         return None
 
@@ -113,24 +111,12 @@ class AdminProjectsState(ListMixin, AdminState):
 
     # ---- archive and restore -----------------------------------------------------------
     @rx.event
-    def ask_archive(self, project_id: int, name: str) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        self.confirm_archive_id, self.confirm_archive_name = to_int(project_id) or 0, str(name)[:120]
-        return None
-
-    @rx.event
-    def cancel_archive(self) -> None:
-        self.confirm_archive_id = 0
-
-    @rx.event
     def confirm_archive(self) -> Any:
         actor, away = self._admin()
         if actor is None:
             return away
-        pid, self.confirm_archive_id = self.confirm_archive_id, 0
-        if self._attempt(lambda s: projects.archive_project(s, actor, pid)):
+        pid = self._confirmed("archive")
+        if pid is not None and self._attempt(lambda s: projects.archive_project(s, actor, pid)):
             self._reload(actor)
         return None
 

@@ -12,17 +12,15 @@ from rehome.core.access import Actor
 from rehome.core.admin_actions import Option
 from rehome.core.admin_lists import AdminTaskRow
 from rehome.core.admin_query import Listing
-from rehome.ui.admin.state_base import AdminState, ListMixin, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
 
 ANY = "all"
 
 
-class AdminTasksState(ListMixin, AdminState):
+class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
     rows: list[AdminTaskRow] = []
     project_choices: list[Option] = []
     people: list[Option] = []
-    confirm_delete_id: int = 0
-    confirm_delete_title: str = ""
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
         f = self.filters
@@ -55,7 +53,7 @@ class AdminTasksState(ListMixin, AdminState):
             "overdue": "yes" if query.get("overdue") else "no",
             "archived": "no",
         }
-        self.confirm_delete_id = 0
+        self.pending = ""
 
         def options(session: Session) -> tuple[list[Option], list[Option]]:
             return admin_actions.project_options(session, actor), admin_actions.user_options(session, actor)
@@ -65,24 +63,12 @@ class AdminTasksState(ListMixin, AdminState):
         return None
 
     @rx.event
-    def ask_delete(self, task_id: int, title: str) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        self.confirm_delete_id, self.confirm_delete_title = to_int(task_id) or 0, str(title)[:200]
-        return None
-
-    @rx.event
-    def cancel_delete(self) -> None:
-        self.confirm_delete_id = 0
-
-    @rx.event
     def confirm_delete(self) -> Any:
         actor, away = self._admin()
         if actor is None:
             return away
-        task_id, self.confirm_delete_id = self.confirm_delete_id, 0
-        if self._attempt(lambda s: admin_actions.delete_task(s, actor, task_id)):
+        task_id = self._confirmed("delete")
+        if task_id is not None and self._attempt(lambda s: admin_actions.delete_task(s, actor, task_id)):
             self._reload(actor)
             return rx.toast.success("Task deleted.")
         return None

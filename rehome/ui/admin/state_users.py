@@ -14,7 +14,7 @@ from rehome.core.admin_lists import AdminUserRow
 from rehome.core.admin_query import Listing
 from rehome.core.auth import invites
 from rehome.core.errors import Invalid
-from rehome.ui.admin.state_base import AdminState, ListMixin, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
 
 NO_PROJECT = "none"
 EMPTY_USER = {"name": "", "email": "", "phone": "", "is_admin": "", "status": ""}
@@ -24,7 +24,7 @@ def _checked(value: Any) -> bool:
     return value in ("on", True, "true")
 
 
-class AdminUsersState(ListMixin, AdminState):
+class AdminUsersState(ConfirmMixin, ListMixin, AdminState):
     rows: list[AdminUserRow] = []
     project_choices: list[Option] = []
     invite_open: bool = False
@@ -34,7 +34,6 @@ class AdminUsersState(ListMixin, AdminState):
     editing_id: int = 0
     form: dict[str, str] = EMPTY_USER
     form_errors: dict[str, str] = {}
-    confirm_disable: bool = False
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
         return admin_lists.list_users_admin(
@@ -55,7 +54,8 @@ class AdminUsersState(ListMixin, AdminState):
             return away
         self.q, self.sort, self.descending, self.page = "", "name", False, 1
         self.filters = {"status": "all", "role": "all"}
-        self.invite_open = self.editor_open = self.confirm_disable = False
+        self.invite_open = self.editor_open = False
+        self.pending = ""
         self._reload(actor)
         wanted = to_int(self.router.url.query_parameters.get("user", ""))
         return AdminUsersState.open_edit(wanted) if wanted else None
@@ -154,24 +154,12 @@ class AdminUsersState(ListMixin, AdminState):
         return rx.toast.success("User saved.")
 
     @rx.event
-    def ask_disable(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        self.confirm_disable = True
-        return None
-
-    @rx.event
-    def cancel_disable(self) -> None:
-        self.confirm_disable = False
-
-    @rx.event
     def toggle_disabled(self) -> Any:
         """Disable (which ends their sessions and tokens at once) or enable the user."""
         actor, away = self._admin()
         if actor is None:
             return away
-        self.confirm_disable = False
+        self.pending = ""
         disable = self.form.get("status") != "disabled"
         errors = self._update(actor, {"disabled": disable})
         if errors is not None:
