@@ -83,6 +83,33 @@ function assignRef(ref, node) {
   }
 }
 
+// A ref callback that hands a column's or card's node to dnd-kit and the
+// caller's ref, and keeps it in one of the board's maps under `key`; on unmount
+// it removes the entry only if it is still this node (a re-render may already
+// have registered the next one).
+function useRegisteredNode(map, key, setNodeRef, ref, onAttach) {
+  const attached = useRef(null);
+  return useCallback(
+    (node) => {
+      setNodeRef(node);
+      assignRef(ref, node);
+      if (!map) {
+        return;
+      }
+      if (node) {
+        attached.current = node;
+        map.set(key, node);
+        if (onAttach) {
+          onAttach(node);
+        }
+      } else if (map.get(key) === attached.current) {
+        map.delete(key);
+      }
+    },
+    [map, key, ref, setNodeRef, onAttach],
+  );
+}
+
 function noLayoutAnimation() {
   return false;
 }
@@ -358,27 +385,11 @@ export const KanbanColumn = forwardRef(function KanbanColumn({ columnId, itemIds
     [board, column, ids],
   );
   const overColumn = useContext(OverContext);
-  const attached = useRef(null);
   const { setNodeRef } = useDroppable({
     id: COLUMN_PREFIX + column,
     data: { kanbanColumn: column },
   });
-  const nodeRef = useCallback(
-    (node) => {
-      setNodeRef(node);
-      assignRef(ref, node);
-      if (!board) {
-        return;
-      }
-      if (node) {
-        attached.current = node;
-        board.columnNodes.set(column, node);
-      } else if (board.columnNodes.get(column) === attached.current) {
-        board.columnNodes.delete(column);
-      }
-    },
-    [board, column, ref, setNodeRef],
-  );
+  const nodeRef = useRegisteredNode(board?.columnNodes, column, setNodeRef, ref);
   return (
     <SortableContext id={column} items={ids} strategy={verticalListSortingStrategy}>
       <div ref={nodeRef} data-kanban-column={column} data-over={overColumn === column ? "true" : undefined} {...rest}>
@@ -414,27 +425,16 @@ export const KanbanItem = forwardRef(function KanbanItem({ itemId, children, sty
     [id],
   );
   useDndMonitor(monitor);
-  const attached = useRef(null);
-  const nodeRef = useCallback(
+  const refocus = useCallback(
     (node) => {
-      setNodeRef(node);
-      assignRef(ref, node);
-      if (!board) {
-        return;
-      }
-      if (node) {
-        attached.current = node;
-        board.nodes.set(id, node);
-        if (board.refocus === id) {
-          board.refocus = null;
-          node.focus({ preventScroll: true });
-        }
-      } else if (board.nodes.get(id) === attached.current) {
-        board.nodes.delete(id);
+      if (board.refocus === id) {
+        board.refocus = null;
+        node.focus({ preventScroll: true });
       }
     },
-    [board, id, ref, setNodeRef],
+    [board, id],
   );
+  const nodeRef = useRegisteredNode(board?.nodes, id, setNodeRef, ref, refocus);
 
   let shown = transform;
   let moving = transition;

@@ -10,7 +10,6 @@ admin's workspace, so ids and filter values from the client are never trusted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import reflex as rx
@@ -34,20 +33,6 @@ def to_int(value: Any) -> int | None:
     """A positive id from client input, or None (never an exception)."""
     text = str(value).strip()
     return int(text) if text.isdigit() and 0 < len(text) < 11 else None
-
-
-def cents(text: str, field: str = "budget") -> int | None:
-    """An amount typed as "1,250.00" in cents; Invalid at `field` when it is not one."""
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise Invalid({field: "Enter an amount like 1250.00"}) from None
-    if not value.is_finite() or value < 0 or value > Decimal("100000000000"):
-        raise Invalid({field: "Enter an amount between 0 and 100,000,000,000."})
-    return int((value * 100).to_integral_value())
 
 
 def form_errors(error: Exception) -> dict[str, str]:

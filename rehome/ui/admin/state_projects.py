@@ -11,7 +11,8 @@ from rehome.core import admin_actions, admin_lists, projects
 from rehome.core.access import Actor
 from rehome.core.admin_lists import AdminProjectRow
 from rehome.core.admin_query import Listing
-from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, cents, to_int
+from rehome.core.validation import parse_cents
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
 
 EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
 
@@ -32,7 +33,7 @@ def project_values(form: dict[str, Any]) -> dict[str, Any]:
         "name": str(form.get("name", "")),
         "address": str(form.get("address", "")),
         "description": str(form.get("description", "")),
-        "budget_cents": cents(str(form.get("budget", ""))),
+        "budget_cents": parse_cents(str(form.get("budget", "")), "budget"),
     }
 
 

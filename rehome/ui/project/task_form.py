@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rehome.core.errors import Invalid
 from rehome.core.tasks import TaskPatch
+from rehome.core.validation import parse_cents
 from rehome.core.views import TaskOut
 
 NO_ASSIGNEE = "none"
@@ -37,19 +36,6 @@ def form_from_task(task: TaskOut) -> dict[str, str]:
     }
 
 
-def _cents(text: str) -> int | None:
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise Invalid({"cost": "Enter an amount like 1250.00"}) from None
-    if value < 0 or value > Decimal("100000000000"):
-        raise Invalid({"cost": "Enter an amount between 0 and 100,000,000,000."})
-    return int((value * 100).to_integral_value())
-
-
 def patch_from_form(form: dict[str, Any], can_mark_internal: bool, sees_costs: bool) -> TaskPatch:
     """Only the fields this role may set are sent; pydantic checks the rest."""
     assignee = str(form.get("assignee_id", NO_ASSIGNEE))
@@ -65,5 +51,5 @@ def patch_from_form(form: dict[str, Any], can_mark_internal: bool, sees_costs: b
         values["internal"] = form.get("internal") in ("on", True, "true")
         values["internal_notes"] = str(form.get("internal_notes", ""))
     if sees_costs:
-        values["cost_cents"] = _cents(str(form.get("cost", "")))
+        values["cost_cents"] = parse_cents(str(form.get("cost", "")), "cost")
     return TaskPatch(**values)
