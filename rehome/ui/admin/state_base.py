@@ -194,3 +194,26 @@ class ConfirmMixin(rx.State, mixin=True):
             return None
         self.pending = ""
         return self.pending_id
+
+
+class EditorMixin(rx.State, mixin=True):
+    """The create/edit dialog of a list page: whether it is open, which item it
+    edits (0: a new one) and the errors under its fields. Needs `ListMixin`."""
+
+    editor_open: bool = False
+    editing_id: int = 0
+    form_errors: dict[str, str] = {}
+
+    @rx.event
+    def set_editor_open(self, value: bool) -> None:
+        self.editor_open = bool(value)
+
+    def _saved(self, actor: Actor, errors: dict[str, str] | None, message: str) -> Any:
+        """After a save: the dialog stays open with `errors`, or closes, the
+        list reloads and `message` is shown."""
+        if errors is not None:
+            self.form_errors = errors
+            return None
+        self.editor_open, self.form_errors = False, {}
+        self._reload(actor)  # type: ignore[attr-defined]
+        return rx.toast.success(message)

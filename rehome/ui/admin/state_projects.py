@@ -12,7 +12,7 @@ from rehome.core.access import Actor
 from rehome.core.admin_lists import AdminProjectRow
 from rehome.core.admin_query import Listing
 from rehome.core.validation import parse_cents
-from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, to_int
 
 EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
 
@@ -37,12 +37,9 @@ def project_values(form: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class AdminProjectsState(ConfirmMixin, ListMixin, AdminState):
+class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     rows: list[AdminProjectRow] = []
-    editor_open: bool = False
-    editing_id: int = 0
     form: dict[str, str] = EMPTY_PROJECT
-    form_errors: dict[str, str] = {}
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
         return admin_lists.list_projects_admin(
@@ -85,10 +82,6 @@ class AdminProjectsState(ConfirmMixin, ListMixin, AdminState):
         return None
 
     @rx.event
-    def set_editor_open(self, value: bool) -> None:
-        self.editor_open = bool(value)
-
-    @rx.event
     def save(self, form: dict[str, Any]) -> Any:
         actor, away = self._admin()
         if actor is None:
@@ -102,13 +95,7 @@ class AdminProjectsState(ConfirmMixin, ListMixin, AdminState):
             else:
                 projects.create_project(session, actor, projects.ProjectCreate(**values))
 
-        errors = self._submit(work)
-        if errors is not None:
-            self.form_errors = errors
-            return None
-        self.editor_open, self.form_errors = False, {}
-        self._reload(actor)
-        return rx.toast.success("Project saved.")
+        return self._saved(actor, self._submit(work), "Project saved.")
 
     # ---- archive and restore -----------------------------------------------------------
     @rx.event

@@ -14,7 +14,7 @@ from rehome.core.admin_lists import AdminUserRow
 from rehome.core.admin_query import Listing
 from rehome.core.auth import invites
 from rehome.core.errors import Invalid
-from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, to_int
 
 NO_PROJECT = "none"
 EMPTY_USER = {"name": "", "email": "", "phone": "", "is_admin": "", "status": ""}
@@ -24,16 +24,13 @@ def _checked(value: Any) -> bool:
     return value in ("on", True, "true")
 
 
-class AdminUsersState(ConfirmMixin, ListMixin, AdminState):
+class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     rows: list[AdminUserRow] = []
     project_choices: list[Option] = []
     invite_open: bool = False
     invite_errors: dict[str, str] = {}
     invite_version: int = 0
-    editor_open: bool = False
-    editing_id: int = 0
     form: dict[str, str] = EMPTY_USER
-    form_errors: dict[str, str] = {}
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
         return admin_lists.list_users_admin(
@@ -124,10 +121,6 @@ class AdminUsersState(ConfirmMixin, ListMixin, AdminState):
             }
         return None
 
-    @rx.event
-    def set_editor_open(self, value: bool) -> None:
-        self.editor_open = bool(value)
-
     def _update(self, actor: Actor, patch: dict[str, Any]) -> dict[str, str] | None:
         uid = self.editing_id
         return self._submit(lambda s: users.update_user(s, actor, uid, users.UserPatch.model_validate(patch)))
@@ -146,12 +139,7 @@ class AdminUsersState(ConfirmMixin, ListMixin, AdminState):
                 "is_admin": _checked(form.get("is_admin")),
             },
         )
-        if errors is not None:
-            self.form_errors = errors
-            return None
-        self.editor_open, self.form_errors = False, {}
-        self._reload(actor)
-        return rx.toast.success("User saved.")
+        return self._saved(actor, errors, "User saved.")
 
     @rx.event
     def toggle_disabled(self) -> Any:
@@ -162,9 +150,4 @@ class AdminUsersState(ConfirmMixin, ListMixin, AdminState):
         self.pending = ""
         disable = self.form.get("status") != "disabled"
         errors = self._update(actor, {"disabled": disable})
-        if errors is not None:
-            self.form_errors = errors
-            return None
-        self.editor_open = False
-        self._reload(actor)
-        return rx.toast.success("User disabled." if disable else "User enabled.")
+        return self._saved(actor, errors, "User disabled." if disable else "User enabled.")
