@@ -111,6 +111,10 @@ class ListMixin(rx.State, mixin=True):
         """Keep the listing's rows in the page's typed var (each page state overrides this)."""
         raise NotImplementedError(f"{type(self).__name__} must define _show")
 
+    def _start(self, sort: str, filters: dict[str, str]) -> None:
+        """A freshly opened list: no search, first page, the page's default sort and filters."""
+        self.q, self.sort, self.descending, self.page, self.filters = "", sort, False, 1, filters
+
     def _params(self) -> dict[str, Any]:
         return {"q": self.q, "sort": self.sort, "descending": self.descending, "page": self.page}
 

@@ -54,8 +54,7 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         actor, away = self._enter()
         if actor is None:
             return away
-        self.q, self.sort, self.descending, self.page = "", "name", False, 1
-        self.filters = {"status": "active"}
+        self._start("name", {"status": "active"})
         self.editor_open, self.pending = False, ""
         self._reload(actor)
         return None

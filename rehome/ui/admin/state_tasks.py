@@ -44,15 +44,17 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
         if actor is None:
             return away
         query = self.router.url.query_parameters
-        self.q, self.sort, self.descending, self.page = "", "due", False, 1
         project = to_int(query.get("project", ""))
-        self.filters = {
-            "project": str(project) if project else ANY,
-            "status": "open",
-            "assignee": ANY,
-            "overdue": "yes" if query.get("overdue") else "no",
-            "archived": "no",
-        }
+        self._start(
+            "due",
+            {
+                "project": str(project) if project else ANY,
+                "status": "open",
+                "assignee": ANY,
+                "overdue": "yes" if query.get("overdue") else "no",
+                "archived": "no",
+            },
+        )
         self.pending = ""
 
         def options(session: Session) -> tuple[list[Option], list[Option]]:

@@ -49,8 +49,7 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         actor, away = self._enter()
         if actor is None:
             return away
-        self.q, self.sort, self.descending, self.page = "", "name", False, 1
-        self.filters = {"status": "all", "role": "all"}
+        self._start("name", {"status": "all", "role": "all"})
         self.invite_open = self.editor_open = False
         self.pending = ""
         self._reload(actor)
