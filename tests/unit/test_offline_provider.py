@@ -72,7 +72,8 @@ REFS = frozenset(i.ref for i in ITEMS if i.ref != "T-99") - {"P-1", "E-1", "E-2"
 
 def _ask(question: str, items: list[ContextItem] = ITEMS) -> ProviderRequest:
     context = BuiltContext("quoted project data", items, {}, 100, REFS, 1)
-    return provider_request(turns=[ChatTurn("user", question)], context=context)
+    system = f"You are the project assistant.\n\n{context.text}"  # as `prompt.build_request` sends it
+    return provider_request(system=system, turns=[ChatTurn("user", question)], context=context)
 
 
 def _offline(question: str, items: list[ContextItem] = ITEMS) -> str:
@@ -160,7 +161,7 @@ def test_offline_streams_small_deterministic_chunks_and_estimates_usage() -> Non
     assert "".join(d.text for d in deltas) == answer
     assert len(deltas) > 5
     assert all(len(d.text.split()) <= 3 for d in deltas)
-    prompt_chars = len(request.system) + len("quoted project data") + len("What is overdue?")
+    prompt_chars = len(request.system) + len("What is overdue?")  # the context is in the system prompt
     assert first[-1] == Usage(math.ceil(prompt_chars / 4), math.ceil(len(answer) / 4))
 
 

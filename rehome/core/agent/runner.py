@@ -165,7 +165,7 @@ def _call(prepared: Prepared) -> Outcome:
                 return _partial(publisher, request, "failed", name, model, last_error)
             continue
         breaker.succeeded(name)
-        tokens_in = usage.input_tokens if usage else _prompt_tokens(request)
+        tokens_in = usage.input_tokens if usage else request.prompt_tokens()
         tokens_out = usage.output_tokens if usage else estimate_tokens(publisher.text)
         return Outcome("succeeded", publisher.text, name, model, tokens_in, tokens_out)
     return Outcome("failed", publisher.text, error=last_error)
@@ -213,12 +213,8 @@ def _partial(
     error: str | None,
 ) -> Outcome:
     return Outcome(
-        status, publisher.text, name, model, _prompt_tokens(request), estimate_tokens(publisher.text), error
+        status, publisher.text, name, model, request.prompt_tokens(), estimate_tokens(publisher.text), error
     )
-
-
-def _prompt_tokens(request: ProviderRequest) -> int:
-    return estimate_tokens(request.system) + sum(estimate_tokens(t.content) for t in request.turns)
 
 
 def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:

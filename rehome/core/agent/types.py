@@ -3,6 +3,7 @@ and what the context builder hands over."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -47,6 +48,12 @@ class ProviderRequest:
     max_tokens: int
     temperature: float
     context: BuiltContext | None = None  # the offline provider reads items from here
+
+    def prompt_tokens(self) -> int:
+        """Input tokens when a provider reports none: about four characters a
+        token over what is sent (the system prompt already holds the context)."""
+        chars = len(self.system) + sum(len(turn.content) for turn in self.turns)
+        return math.ceil(chars / 4)
 
 
 @dataclass(frozen=True, slots=True)

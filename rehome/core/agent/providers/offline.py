@@ -61,14 +61,7 @@ class OfflineStream:
                 return
             yield TextDelta("".join(words[start : start + WORDS_PER_CHUNK]))
         if not self._closed.is_set():
-            yield Usage(input_tokens=prompt_tokens(self._request), output_tokens=math.ceil(len(answer) / 4))
-
-
-def prompt_tokens(request: ProviderRequest) -> int:
-    """About four characters a token, over everything a model would be sent."""
-    context = request.context.text if request.context else ""
-    chars = len(request.system) + len(context) + sum(len(turn.content) for turn in request.turns)
-    return math.ceil(chars / 4)
+            yield Usage(input_tokens=self._request.prompt_tokens(), output_tokens=math.ceil(len(answer) / 4))
 
 
 def compose_answer(request: ProviderRequest, now: datetime) -> str:

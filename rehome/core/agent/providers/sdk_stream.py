@@ -89,11 +89,9 @@ class SdkStream(ABC):
     def _usage(self, progress: Progress) -> Usage:
         if progress.output_tokens is not None:
             return Usage(progress.input_tokens, progress.output_tokens)
-        # A compatible server that reports no usage: estimate (about four
-        # characters a token) rather than record a free call.
-        request = self._request
-        prompt_chars = len(request.system) + sum(len(turn.content) for turn in request.turns)
-        return Usage(math.ceil(prompt_chars / 4), math.ceil(progress.chars / 4))
+        # A compatible server that reports no usage: estimate rather than
+        # record a free call.
+        return Usage(self._request.prompt_tokens(), math.ceil(progress.chars / 4))
 
 
 class SdkProvider:
