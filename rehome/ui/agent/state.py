@@ -244,9 +244,14 @@ class AgentState(SessionState):
         actor = self._guarded()
         if actor is None:
             return self._sign_in_redirect()
-        if int(run_id) == self.streaming_run:
-            self._refresh(actor)  # the run is stored before its stream says it ended
-            self.streaming_run = 0
+        if int(run_id) != self.streaming_run:
+            return None
+        self._refresh(actor)  # the run is stored before its stream says it ended
+        self.streaming_run = 0
+        if self.audience == "admin":  # the workspace page's spend now includes this run
+            from rehome.ui.agent.admin_page import AdminAgentState
+
+            return AdminAgentState.refresh_costs
         return None
 
     @rx.event
