@@ -27,7 +27,7 @@ from sqlmodel import select
 
 from bench.common import BENCH_REDIS, BenchApp, api_headers, bench_app, fmt, percentiles, session_cookie
 from rehome.core.agent import stream
-from rehome.core.db import session_scope
+from rehome.core.infra.db import session_scope
 from rehome.core.models import AgentRun, AgentThread, User
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.llm_server import FAKE_ENV, shared_fake_llm

@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import redis
 
-from rehome.core.demo_content import DEMO_PASSWORD
+from rehome.core.demo.content import DEMO_PASSWORD
 from tests.e2e.appserver import PYTHON, app_env, free_port, prepare, start_app, stop, wait_ready
 from tests.support import ROOT
 

@@ -27,8 +27,8 @@ from bench.common import PG_ADMIN, fmt, percentiles
 from bench.seed import seed
 from rehome.core.agent.context import build_context
 from rehome.core.auth.sessions import actor_for
-from rehome.core.clock import utcnow
-from rehome.core.db import get_engine, session_scope
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import get_engine, session_scope
 from rehome.core.models import Message, MessageMention, StoredFile, Task, TaskEvent, User
 from tests.support import BASE_ENV, apply_env, migrate
 

@@ -14,9 +14,9 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from rehome.core.auth.passwords import hash_password
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
-from rehome.core.demo_content import CHAT_LINES, DEMO_PASSWORD, MATERIALS, ROOMS, TASK_TITLES
+from rehome.core.demo.content import CHAT_LINES, DEMO_PASSWORD, MATERIALS, ROOMS, TASK_TITLES
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
 from rehome.core.models import Message, Project, ProjectMembership, Task, User, Workspace
 
 STATUSES = ("backlog", "todo", "in_progress", "blocked", "done")

@@ -8,15 +8,15 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
 from rehome.logs import configure_logging
 
 Command = Callable[[argparse.Namespace], int]
 
 
 def create_admin(args: argparse.Namespace) -> int:
-    from rehome.core.workspaces import create_admin as make
+    from rehome.core.workspace.setup import create_admin as make
 
     with session_scope() as session:
         user = make(session, args.workspace, args.email, args.password, args.name or "")
@@ -26,7 +26,8 @@ def create_admin(args: argparse.Namespace) -> int:
 
 
 def demo(_: argparse.Namespace) -> int:
-    from rehome.core.demo import DEMO_PASSWORD, load_demo
+    from rehome.core.demo.content import DEMO_PASSWORD
+    from rehome.core.demo.loader import load_demo
 
     with session_scope() as session:
         logins = load_demo(session)

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from rehome.api.app import build_api
-from rehome.core import jobs
-from rehome.core.db import get_engine
+from rehome.core.infra import jobs
+from rehome.core.infra.db import get_engine
 from tests.support import BASE_ENV, IN_CI, PG_URL, REDIS_URL, apply_env, migrate, unavailable
 
 _SKIPPED: list[str] = []

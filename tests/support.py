@@ -12,8 +12,8 @@ from alembic.config import Config
 from sqlalchemy import event
 
 from alembic import command
-from rehome.core.db import get_engine, reset_engines
-from rehome.core.kv import reset_clients
+from rehome.core.infra.db import get_engine, reset_engines
+from rehome.core.infra.kv import reset_clients
 from rehome.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from rehome.core.access import Actor
 from rehome.core.auth import api_tokens
 from rehome.core.auth.passwords import hash_password
 from rehome.core.auth.sessions import actor_for
-from rehome.core.db import session_scope
+from rehome.core.infra.db import session_scope
 from rehome.core.models import Message, Project, ProjectMembership, Task, User, Workspace
 
 PASSWORD = "correct horse battery"

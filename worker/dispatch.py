@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rehome.core import jobs
+from rehome.core.infra import jobs
 from rehome.settings import get_settings
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from celery.signals import worker_ready
 
-from rehome.core.health import WORKER_HEARTBEAT_KEY
-from rehome.core.jobs import run_job
-from rehome.core.kv import get_redis
+from rehome.core.infra.health import WORKER_HEARTBEAT_KEY
+from rehome.core.infra.jobs import run_job
+from rehome.core.infra.kv import get_redis
 from worker.app import celery_app
 
 log = logging.getLogger(__name__)

@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
-from rehome.core import audit, memberships, users
+from rehome.core.activity import log as audit
 from rehome.core.auth import invites
-from rehome.core.db import session_scope
-from rehome.core.pagination import Page
-from rehome.core.views import MemberOut
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.pagination import Page
+from rehome.core.projects import members as memberships
+from rehome.core.projects.views import MemberOut
+from rehome.core.workspace import users
 
 router = APIRouter(prefix="/api", tags=["admin"])
 

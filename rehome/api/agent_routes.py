@@ -14,8 +14,9 @@ from fastapi.responses import StreamingResponse
 
 from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
 from rehome.core.agent import ledger, stream, summaries, threads
-from rehome.core.db import session_scope
-from rehome.core.pagination import Page
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.pagination import Page
+from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience
 
 router = APIRouter(prefix="/api", tags=["agent"])
 KEEPALIVE = 15.0  # seconds between comment lines on an idle stream
@@ -34,7 +35,7 @@ def create_thread(project_id: Id, body: threads.ThreadIn, request: Request, acto
 
 @router.get("/projects/{project_id}/agent/threads", response_model=list[threads.ThreadOut])
 def list_threads(
-    project_id: Id, actor: CurrentActor, audience: Annotated[threads.Audience, Query()] = "participant"
+    project_id: Id, actor: CurrentActor, audience: Annotated[Audience, Query()] = Audience.PARTICIPANT
 ) -> list[threads.ThreadOut]:
     with session_scope() as session:
         return threads.list_threads(session, actor, project_id, audience)
@@ -138,7 +139,7 @@ async def _events(run: threads.RunOut | None, last_event_id: str | None) -> Asyn
         snap_seq, snap_text = await asyncio.to_thread(stream.snapshot, run.id)
         assembler = stream.Assembler(snap_seq, snap_text)
         yield _sse("snapshot", {"run_id": run.id, "seq": snap_seq, "text": snap_text}, f"{run.id}:{snap_seq}")
-    if run.status not in ("queued", "running") and not await asyncio.to_thread(stream.is_done, run.id):
+    if run.status not in ACTIVE_RUN_STATUSES and not await asyncio.to_thread(stream.is_done, run.id):
         yield _sse("done", {"run_id": run.id, "status": run.status, "message_id": None})
         return
     cursor, idle = "0", 0.0

@@ -17,7 +17,7 @@ from rehome.api import (
     web_auth,
 )
 from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from rehome.core.health import report
+from rehome.core.infra.health import report
 
 
 def build_api() -> FastAPI:

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from rehome.api.deps import CurrentActor, bearer_token
-from rehome.core import users
 from rehome.core.auth import api_tokens
 from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.auth.sessions import actor_for
-from rehome.core.db import session_scope
-from rehome.core.validation import Email, Password
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.validation import Email, Password
+from rehome.core.workspace import users
 
 router = APIRouter(prefix="/api", tags=["auth"])
 

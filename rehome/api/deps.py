@@ -13,12 +13,12 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from rehome.core import idempotency, ratelimit
 from rehome.core.access import Actor
 from rehome.core.auth.api_tokens import resolve_token
-from rehome.core.db import session_scope
-from rehome.core.errors import NotAuthenticated
-from rehome.core.pagination import MAX_LIMIT, decode_cursor
+from rehome.core.infra import idempotency, ratelimit
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import NotAuthenticated
+from rehome.core.infra.pagination import MAX_LIMIT, decode_cursor
 from rehome.settings import get_settings
 
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]

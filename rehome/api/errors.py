@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from rehome.core.errors import DomainError, Invalid, RateLimited
+from rehome.core.infra.errors import DomainError, Invalid, RateLimited
 from rehome.logs import request_id
 
 log = logging.getLogger("rehome.api")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
-from rehome.core import messages
-from rehome.core.db import session_scope
-from rehome.core.pagination import Page
-from rehome.core.views import MessageOut
+from rehome.core.chat import messages
+from rehome.core.chat.views import MessageOut
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.pagination import Page
 
 router = APIRouter(prefix="/api", tags=["messages"])
 

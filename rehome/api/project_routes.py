@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from rehome.api.deps import CurrentActor, Id, write
 from rehome.core import projects
-from rehome.core.db import session_scope
-from rehome.core.pagination import Page
-from rehome.core.views import ProjectOut
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.pagination import Page
+from rehome.core.projects.views import ProjectOut
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
 from rehome.core import tasks
-from rehome.core.db import session_scope
-from rehome.core.pagination import Page
-from rehome.core.views import TaskOut
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.pagination import Page
+from rehome.core.tasks.views import TaskOut
+from rehome.core.vocab import TaskStatus
 
 router = APIRouter(prefix="/api", tags=["tasks"])
 
@@ -20,7 +21,7 @@ def list_tasks(
     project_id: Id,
     actor: CurrentActor,
     cursor: Cursor,
-    status: Annotated[tasks.Status | None, Query()] = None,
+    status: Annotated[TaskStatus | None, Query()] = None,
     assignee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     limit: Limit = 50,
 ) -> Page[TaskOut]:

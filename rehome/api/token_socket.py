@@ -24,9 +24,10 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from rehome.core.agent import stream
 from rehome.core.agent.threads import thread_scope
 from rehome.core.auth.sessions import resolve_session
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
 from rehome.core.models import AgentRun
+from rehome.core.vocab import ACTIVE_RUN_STATUSES
 from rehome.settings import get_settings
 
 router = APIRouter()
@@ -96,4 +97,4 @@ def _ended_unseen(run_id: int) -> str | None:
         return None
     with session_scope() as session:
         run = session.get(AgentRun, run_id)
-    return run.status if run is not None and run.status not in ("queued", "running") else None
+    return run.status if run is not None and run.status not in ACTIVE_RUN_STATUSES else None

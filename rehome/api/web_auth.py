@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from rehome.core.auth import invites, password_flows
 from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.auth.sessions import create_session, resolve_session, revoke_session
-from rehome.core.db import session_scope
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.validation import Email, Password
 from rehome.core.models import User
-from rehome.core.validation import Email, Password
 from rehome.settings import get_settings
 
 router = APIRouter(prefix="/auth", tags=["browser sign-in"], include_in_schema=False)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Select, and_, false, or_, true
 from sqlmodel import Session, select
 
-from rehome.core.errors import Conflict, Forbidden, NotFound
+from rehome.core.infra.errors import Conflict, Forbidden, NotFound
 from rehome.core.models import (
     Message,
     Project,
@@ -23,13 +23,7 @@ from rehome.core.models import (
     Task,
     User,
 )
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    TEAM = "team"
-    CONSULTANT = "consultant"
-    CLIENT = "client"
+from rehome.core.vocab import Role
 
 
 class Action(StrEnum):

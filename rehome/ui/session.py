@@ -19,8 +19,8 @@ from sqlmodel import Session
 from rehome.core import notifications
 from rehome.core.access import Actor
 from rehome.core.auth.sessions import resolve_session
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError, Invalid
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError, Invalid
 from rehome.settings import get_settings
 
 T = TypeVar("T")

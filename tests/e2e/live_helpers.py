@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from rehome.core.demo_content import DEMO_PASSWORD
+from rehome.core.demo.content import DEMO_PASSWORD
 
 KITCHEN = "Kitchen remodel · 14 Elm Street"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rehome.core.demo_content import DEMO_PASSWORD
+from rehome.core.demo.content import DEMO_PASSWORD
 
 
 def sign_in(context: Any, app_url: str, email: str, password: str = DEMO_PASSWORD) -> Any:

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from rehome.core import breaker
 from rehome.core.agent import governance, ledger, runner, stream, threads
 from rehome.core.agent.providers import cost_cents
-from rehome.core.db import session_scope
+from rehome.core.infra import breaker
+from rehome.core.infra.db import session_scope
 from rehome.core.models import AgentMessage, AgentRun, DeadLetter, Message
 from tests.fakes.llm_server import FakeLLM
 from tests.support import apply_env
@@ -134,7 +134,7 @@ def test_every_provider_failing_fails_the_run_cleanly(world, fake_llm) -> None:
 
 
 def test_a_job_delivered_again_stores_one_answer_and_charges_once(world, fake_llm) -> None:
-    from rehome.core import jobs
+    from rehome.core.infra import jobs
 
     queued: list[int] = []
     jobs.set_dispatcher(lambda name, kwargs: queued.append(kwargs["run_id"]))
@@ -157,7 +157,7 @@ def test_a_job_delivered_again_stores_one_answer_and_charges_once(world, fake_ll
 
 
 def test_cancel_stops_within_a_second_and_keeps_the_partial_answer(world, fake_llm, sent_jobs) -> None:
-    from rehome.core import jobs
+    from rehome.core.infra import jobs
 
     queued: list[int] = []
     jobs.set_dispatcher(lambda name, kwargs: queued.append(kwargs["run_id"]))

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from rehome.core import jobs
 from rehome.core.agent import stream
-from rehome.core.db import session_scope
-from rehome.core.kv import get_redis
+from rehome.core.infra import jobs
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.kv import get_redis
 from rehome.core.models import ProjectSummary
 from tests.support import apply_env
 from tests.world import World, build_world

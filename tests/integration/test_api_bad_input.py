@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
 from rehome.core.models import ApiToken, Message, Project, ProjectMembership, Task, User
 from tests.world import World, build_world
 

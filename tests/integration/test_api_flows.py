@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import select
 
-from rehome.core.db import session_scope
+from rehome.core.infra.db import session_scope
 from rehome.core.models import Task
 from tests.world import PASSWORD, World, build_world
 

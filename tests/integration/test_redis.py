@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from rehome.core import ratelimit
-from rehome.core.errors import RateLimited
-from rehome.core.kv import get_redis, redis_mode
+from rehome.core.infra import ratelimit
+from rehome.core.infra.errors import RateLimited
+from rehome.core.infra.kv import get_redis, redis_mode
 from tests.support import apply_env
 from tests.world import World, build_world
 

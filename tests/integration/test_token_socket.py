@@ -6,10 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from rehome.core import jobs
 from rehome.core.agent import stream, threads
 from rehome.core.auth.sessions import create_session
-from rehome.core.db import session_scope
+from rehome.core.infra import jobs
+from rehome.core.infra.db import session_scope
 from rehome.core.models import User
 from tests.world import World, build_world
 

@@ -10,8 +10,8 @@ from uuid import uuid4
 
 from rehome.core.agent.context import build_context
 from rehome.core.agent.types import BuiltContext
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
 from rehome.core.models import Message, StoredFile, Task, TaskEvent
 from tests.world import World, build_world
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from rehome.core import access, messages, projects, tasks
-from rehome.core.access import Action, Role
-from rehome.core.db import session_scope
-from rehome.core.errors import Conflict, Forbidden, NotFound
+from rehome.core import access, projects, tasks
+from rehome.core.access import Action
+from rehome.core.chat import messages
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import Conflict, Forbidden, NotFound
 from rehome.core.models import Project
+from rehome.core.vocab import Role
 from tests.world import build_world
 
 

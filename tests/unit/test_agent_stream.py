@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from rehome.core import breaker
 from rehome.core.agent import stream
-from rehome.core.kv import get_redis
+from rehome.core.infra import breaker
+from rehome.core.infra.kv import get_redis
 
 
 def _read_all(run_id: int, cursor: str = "0") -> list[stream.Chunk | stream.Done]:

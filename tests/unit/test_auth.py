@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from rehome.core.auth import api_tokens, invites, password_flows, passwords, sessions
 from rehome.core.auth.login import Credentials, authenticate
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
-from rehome.core.errors import Conflict, Invalid, NotAuthenticated, NotFound, RateLimited
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import Conflict, Invalid, NotAuthenticated, NotFound, RateLimited
 from rehome.core.models import User, UserSession
-from rehome.core.users import UserPatch, update_user
+from rehome.core.workspace.users import UserPatch, update_user
 from tests.world import PASSWORD, build_world
 
 
@@ -161,7 +161,7 @@ def test_invite_into_a_project_then_accept(world, sent_jobs) -> None:
         user = authenticate(s, Credentials(email="new.client@example.com", password="a fine password"))
         assert user.id == user_id
         actor = sessions.actor_for(user)
-        from rehome.core.projects import list_projects
+        from rehome.core.projects.service import list_projects
 
         assert [p.id for p in list_projects(s, actor)] == [world.projects["p1"]]
     with session_scope() as s, pytest.raises(NotFound):  # the link works once

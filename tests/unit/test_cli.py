@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from rehome.cli import main
 from rehome.core.auth.passwords import verify
-from rehome.core.db import session_scope
+from rehome.core.infra.db import session_scope
 from rehome.core.models import User, Workspace
 from tests.support import apply_env
 

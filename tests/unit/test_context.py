@@ -9,8 +9,8 @@ import re
 import pytest
 
 from rehome.core.agent.context import CLOSE, OPEN
-from rehome.core.db import session_scope
-from rehome.core.errors import Forbidden, NotFound
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import Forbidden, NotFound
 from rehome.core.models import Message
 from tests.unit.context_world import CANARIES, INJECTION, build, context_world, readable, stored_file
 from tests.world import World

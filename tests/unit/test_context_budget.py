@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from rehome.core.agent.context import build_context, estimate_tokens
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
 from rehome.core.models import Message, MessageMention, Task, TaskEvent
 from tests.support import recorded_queries
 from tests.unit.context_world import build, context_world, ids, stored_file

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from rehome.core.agent import governance, ledger
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
-from rehome.core.errors import Forbidden, RateLimited
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import Forbidden, RateLimited
 from rehome.core.models import AgentRun, AgentThread
 from tests.support import apply_env
 from tests.world import build_world

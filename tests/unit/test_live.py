@@ -7,11 +7,15 @@ import asyncio
 
 import pytest
 
-from rehome.core import bus, events, live, presence, tasks
+from rehome.core import tasks
 from rehome.core.access import project_scope
-from rehome.core.board import BoardFilters
-from rehome.core.db import session_scope
-from rehome.core.errors import NotFound
+from rehome.core.infra import bus
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import NotFound
+from rehome.core.realtime import delivery as live
+from rehome.core.realtime import presence
+from rehome.core.tasks.board import BoardFilters
+from rehome.core.vocab import EventKind
 from tests.world import build_world
 
 
@@ -48,7 +52,7 @@ def test_writes_publish_after_commit_with_ids_only(world) -> None:
         tasks.update_task(s, world.actors["team"], world.tasks["p1_internal"], tasks.TaskPatch(status="done"))
         assert _events_after(cursor, channel) == []  # nothing before commit
     (event,) = _events_after(cursor, channel)
-    assert event.kind == events.TASK_MOVED
+    assert event.kind == EventKind.TASK_MOVED
     assert set(event.data) == {"task_id", "actor_id"}
 
 
@@ -86,9 +90,9 @@ def test_internal_typing_is_not_shown_to_clients(world) -> None:
 def test_revocation_and_project_changes_force_a_recheck(world) -> None:
     viewer = _viewer(world, "consultant")
     assert not live.needs_recheck(viewer, [])
-    revoked = bus.BusEvent("user:1", "1-0", events.SESSIONS_REVOKED, {})
+    revoked = bus.BusEvent("user:1", "1-0", EventKind.SESSIONS_REVOKED, {})
     assert live.needs_recheck(viewer, [revoked])
-    from rehome.core.memberships import remove_member
+    from rehome.core.projects.members import remove_member
 
     with session_scope() as s:
         remove_member(s, world.actors["admin"], world.projects["p1"], world.users["consultant"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rehome.core import messages
-from rehome.core.db import session_scope
-from rehome.core.errors import Forbidden, Invalid, NotFound
+from rehome.core.chat import messages
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import Forbidden, Invalid, NotFound
 from tests.world import build_world
 
 

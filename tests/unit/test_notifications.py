@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rehome.core import messages, notifications, tasks
-from rehome.core.db import session_scope
+from rehome.core import notifications, tasks
+from rehome.core.chat import messages
+from rehome.core.infra.db import session_scope
 from tests.world import build_world
 
 
@@ -87,7 +88,7 @@ def test_mark_read_touches_only_ones_own(world) -> None:
 def test_levels_are_validated_and_scoped(world) -> None:
     from pydantic import ValidationError
 
-    from rehome.core.errors import NotFound
+    from rehome.core.infra.errors import NotFound
 
     with pytest.raises(ValidationError):
         notifications.LevelSet(level="loud")

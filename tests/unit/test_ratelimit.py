@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rehome.core import ratelimit
-from rehome.core.errors import RateLimited
+from rehome.core.infra import ratelimit
+from rehome.core.infra.errors import RateLimited
 
 
 def test_limit_counts_all_windows_or_none() -> None:

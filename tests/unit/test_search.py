@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from rehome.core import messages
-from rehome.core.clock import utcnow
-from rehome.core.db import get_engine, session_scope
+from rehome.core.chat import messages
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import get_engine, session_scope
 from rehome.core.models import Message, Project, Task
-from rehome.core.search import SNIPPET_CHARS, SearchResults, search
+from rehome.core.search.service import SNIPPET_CHARS, SearchResults, search
 from tests.support import recorded_queries
 from tests.world import World, build_world
 

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from rehome.core import tasks
-from rehome.core.db import session_scope
-from rehome.core.errors import Forbidden, Invalid, NotFound
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import Forbidden, Invalid, NotFound
 from tests.world import build_world
 
 
@@ -128,7 +128,7 @@ def test_pagination_walks_every_task_once(world) -> None:
         seen += [t.id for t in page.items]
         if not page.next_cursor:
             break
-        from rehome.core.pagination import decode_cursor
+        from rehome.core.infra.pagination import decode_cursor
 
         after = decode_cursor(page.next_cursor)
     assert len(seen) == len(set(seen)) == 10

@@ -42,7 +42,7 @@ from sqlmodel import Session
 
 from rehome.core.access import Actor, project_scope, require_admin
 from rehome.core.agent import context_items as rows_of
-from rehome.core.agent.context_items import Candidate, Lens
+from rehome.core.agent.context_rows import Candidate, Lens
 from rehome.core.agent.types import BuiltContext, ContextItem
 
 CATEGORIES = ("messages", "tasks", "files")  # "files" is the files/meta share

@@ -13,19 +13,14 @@ the number of queries never depends on the project's size.
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, null, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from rehome.core.access import (
-    Actor,
-    ProjectScope,
     internal_visible,
     project_people_filter,
     visible_files,
@@ -33,7 +28,20 @@ from rehome.core.access import (
     visible_project_filter,
     visible_tasks,
 )
-from rehome.core.clock import today
+from rehome.core.agent.context_rows import (
+    DESCRIPTION_CHARS,
+    EPOCH,
+    NOTES_CHARS,
+    Candidate,
+    Lens,
+    clip,
+    iso,
+    money,
+    quote,
+    size,
+    stamp,
+)
+from rehome.core.infra.clock import today
 from rehome.core.models import (
     Message,
     MessageMention,
@@ -54,74 +62,6 @@ EVENT_WINDOW = 200
 FILE_WINDOW = 100
 PEOPLE_CAP = 40
 PROJECT_CAP = 100
-# A task is shown as its board card plus the start of its description; the
-# whole item is then kept or dropped, never cut to fit the budget.
-DESCRIPTION_CHARS = 400
-NOTES_CHARS = 300
-
-# `<project_data>` / `</project_data>` written into content, with any spacing or case.
-_TAG = re.compile(r"<(\s*/?\s*project_data)", re.IGNORECASE)
-# Line breaks that `json.dumps(ensure_ascii=False)` leaves raw.
-_RAW_BREAKS = ("\u2028", "\u2029", "\x85")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Lens:
-    """The reader and what their role lets them see: one project, or (admins
-    only, checked by the caller) the whole workspace when `scope` is None."""
-
-    actor: Actor
-    scope: ProjectScope | None
-
-    @property
-    def workspace(self) -> bool:
-        return self.scope is None
-
-    @property
-    def role(self) -> str:
-        return self.scope.role.value if self.scope else "admin"
-
-    @property
-    def sees_internal(self) -> bool:
-        return self.scope.sees_internal if self.scope else self.actor.is_admin
-
-    @property
-    def sees_contacts(self) -> bool:
-        return self.scope.sees_contacts if self.scope else self.actor.is_admin
-
-    @property
-    def sees_costs(self) -> bool:
-        return self.scope.sees_costs if self.scope else self.actor.is_admin
-
-
-Kind = Literal["task", "message", "file", "event", "project", "person"]
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A row rendered as one quoted line, not yet budgeted."""
-
-    kind: Kind
-    id: int
-    ref: str
-    text: str
-    data: dict[str, Any]
-    at: datetime  # what "newest" and the chronological output order go by
-
-
-def quote(value: str | None) -> str:
-    """User-written text as one JSON string literal.
-
-    Quotes, newlines and control characters are escaped, so the text cannot end
-    its line, start a fake item or ref, or close the data block; the block's
-    own tags are defused first, so they cannot appear even inside the string.
-    """
-    text = _TAG.sub(r"‹\1", value or "")
-    out = json.dumps(text, ensure_ascii=False)
-    for char in _RAW_BREAKS:
-        out = out.replace(char, f"\\u{ord(char):04x}")
-    return out
 
 
 def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
@@ -178,12 +118,12 @@ def fetch_messages(session: Session, lens: Lens, *, mentions: bool) -> list[Cand
         where, data = _where(lens, r)
         flags = (" | mentions you" if r.mention else "") + (" | internal" if r.internal else "")
         text = (
-            f"[M-{r.id}] message{where} | at: {_stamp(r.created_at)} | from: {quote(author)}{flags}"
+            f"[M-{r.id}] message{where} | at: {stamp(r.created_at)} | from: {quote(author)}{flags}"
             f" | text: {quote(r.body)}"
         )
         data.update(
             author=author,
-            created_at=_iso(r.created_at),
+            created_at=iso(r.created_at),
             body=r.body,
             mentions_me=r.mention is not None,
             internal=r.internal,
@@ -225,12 +165,12 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
         if r.due_date is not None:
             parts.append(f"due: {r.due_date.isoformat()}" + (" (overdue)" if overdue else ""))
         parts.append(f"assignee: {quote(r.who)}" if r.who else "assignee: none")
-        parts.append(f"updated: {_stamp(r.updated_at)}")
+        parts.append(f"updated: {stamp(r.updated_at)}")
         parts += ["internal"] if r.internal else []
-        parts += [f"cost: {_money(r.cost)}"] if r.cost is not None else []
+        parts += [f"cost: {money(r.cost)}"] if r.cost is not None else []
         parts.append(f"title: {quote(r.title)}")
-        parts += [f"description: {quote(_clip(r.description, DESCRIPTION_CHARS))}"] if r.description else []
-        parts += [f"internal notes: {quote(_clip(r.notes, NOTES_CHARS))}"] if r.notes else []
+        parts += [f"description: {quote(clip(r.description, DESCRIPTION_CHARS))}"] if r.description else []
+        parts += [f"internal notes: {quote(clip(r.notes, NOTES_CHARS))}"] if r.notes else []
         data.update(
             title=r.title,
             status=r.status,
@@ -239,10 +179,10 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
             overdue=overdue,
             assignee=r.who,
             assigned_to_me=r.assignee_id == lens.actor.user_id,
-            updated_at=_iso(r.updated_at),
+            updated_at=iso(r.updated_at),
             internal=r.internal,
-            description=_clip(r.description, DESCRIPTION_CHARS),
-            internal_notes=_clip(r.notes, NOTES_CHARS) if lens.sees_internal else None,
+            description=clip(r.description, DESCRIPTION_CHARS),
+            internal_notes=clip(r.notes, NOTES_CHARS) if lens.sees_internal else None,
             cost_cents=r.cost if lens.sees_costs else None,
         )
         out.append(Candidate("task", r.id, f"T-{r.id}", " | ".join(parts), data, r.updated_at))
@@ -266,7 +206,7 @@ def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
         who, ref = r.who or "Someone", f"T-{r.task_id}"
         where, data = _where(lens, r)
         text = (
-            f"[{ref}] status change{where} | at: {_stamp(r.created_at)} | by: {quote(who)}"
+            f"[{ref}] status change{where} | at: {stamp(r.created_at)} | by: {quote(who)}"
             f" | from: {r.from_status or 'none'} | to: {r.to_status} | task: {quote(r.title)}"
         )
         data.update(
@@ -276,7 +216,7 @@ def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
             from_status=r.from_status,
             to_status=r.to_status,
             actor=who,
-            created_at=_iso(r.created_at),
+            created_at=iso(r.created_at),
         )
         out.append(Candidate("event", r.id, ref, text, data, r.created_at))
     return out
@@ -290,15 +230,15 @@ def fetch_files(session: Session, lens: Lens) -> list[Candidate]:
     for r in session.exec(query.order_by(StoredFile.id.desc()).limit(FILE_WINDOW)):  # type: ignore[union-attr]
         where, data = _where(lens, r)
         text = (
-            f"[F-{r.id}] file{where} | at: {_stamp(r.created_at)} | by: {quote(r.who or 'Former member')}"
-            f" | size: {_size(r.size_bytes)}{' | internal' if r.internal else ''}"
+            f"[F-{r.id}] file{where} | at: {stamp(r.created_at)} | by: {quote(r.who or 'Former member')}"
+            f" | size: {size(r.size_bytes)}{' | internal' if r.internal else ''}"
             f" | type: {quote(r.content_type)} | name: {quote(r.name)}"
         )
         data.update(
             name=r.name,
             content_type=r.content_type,
             size_bytes=r.size_bytes,
-            created_at=_iso(r.created_at),
+            created_at=iso(r.created_at),
             uploaded_by=r.who,
             internal=r.internal,
         )
@@ -318,10 +258,10 @@ def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
     for project in projects:
         pid = int(project.id or 0)
         budget = project.budget_cents if lens.sees_costs else None
-        description = _clip(project.description, DESCRIPTION_CHARS)
+        description = clip(project.description, DESCRIPTION_CHARS)
         parts = [f"[P-{pid}] project", f"name: {quote(project.name)}", f"your role: {lens.role}"]
         parts += [f"address: {quote(project.address)}"] if project.address else []
-        parts += [f"budget: {_money(budget)}"] if budget is not None else []
+        parts += [f"budget: {money(budget)}"] if budget is not None else []
         parts += [f"description: {quote(description)}"] if description else []
         data = {
             "name": project.name,
@@ -362,33 +302,5 @@ def fetch_people(session: Session, lens: Lens) -> list[Candidate]:
         parts += [f"phone: {quote(phone)}"] if phone else []
         parts += ["this is you"] if r.id == me else []
         data = {"name": r.name, "role": role, "email": email, "phone": phone, "is_me": r.id == me}
-        out.append(Candidate("person", r.id, f"U-{r.id}", " | ".join(parts), data, _EPOCH))
+        out.append(Candidate("person", r.id, f"U-{r.id}", " | ".join(parts), data, EPOCH))
     return out
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
-
-
-def _clip(text: str | None, limit: int) -> str:
-    text = text or ""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _money(cents: int) -> str:
-    return f"{cents / 100:,.2f}"
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    amount, unit = float(size) / 1024, "KB"
-    for bigger in ("MB", "GB"):
-        if amount < 1024:
-            break
-        amount, unit = amount / 1024, bigger
-    return f"{amount:.1f} {unit}"

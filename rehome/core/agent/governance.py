@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from rehome.core import ratelimit
 from rehome.core.access import Actor
-from rehome.core.clock import utcnow
-from rehome.core.errors import RateLimited
-from rehome.core.kv import get_redis
+from rehome.core.infra import ratelimit
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import RateLimited
+from rehome.core.infra.kv import get_redis
 from rehome.core.models import AgentRun, Workspace
 from rehome.settings import get_settings
 

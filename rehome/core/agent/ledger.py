@@ -13,10 +13,11 @@ from sqlmodel import Session, select
 from rehome.core.access import Actor, require_admin
 from rehome.core.agent import governance, stream
 from rehome.core.agent.threads import RunOut, run_out, thread_scope
-from rehome.core.clock import utcnow
-from rehome.core.errors import NotFound
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import NotFound
+from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.models import AgentRun, AgentThread
-from rehome.core.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.vocab import RunStatus
 
 
 class DaySpend(BaseModel):
@@ -42,13 +43,13 @@ def cancel_run(session: Session, actor: Actor, run_id: int) -> RunOut:
     stream.request_cancel(run_id)
     cancelled = session.exec(
         update(AgentRun)
-        .where(AgentRun.id == run_id, AgentRun.status == "queued")
-        .values(status="cancelled", finished_at=utcnow())
+        .where(AgentRun.id == run_id, AgentRun.status == RunStatus.QUEUED)
+        .values(status=RunStatus.CANCELLED, finished_at=utcnow())
     )
     if cancelled.rowcount:
         keys = list(run.context_used.get("budget_keys", []))
         governance.settle(keys, run.estimate_cents, 0.0)
-        stream.finish(run_id, "cancelled", None)
+        stream.finish(run_id, RunStatus.CANCELLED, None)
     session.refresh(run)
     return run_out(run)
 

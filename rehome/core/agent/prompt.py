@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from rehome.core.access import Actor
 from rehome.core.agent.types import BuiltContext, ChatTurn, ProviderRequest
-from rehome.core.clock import today
+from rehome.core.infra.clock import today
 from rehome.core.models import AgentMessage, Message, StoredFile, Task
 
 SYSTEM_PROMPT = """You are ReHome's assistant for a renovation firm's projects.

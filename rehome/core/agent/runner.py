@@ -19,7 +19,6 @@ from sqlalchemy import or_, update
 from sqlmodel import select
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from rehome.core import breaker, events
 from rehome.core.access import Actor, project_scope
 from rehome.core.agent import governance, stream
 from rehome.core.agent.calls import Cancelled, stream_once
@@ -30,10 +29,13 @@ from rehome.core.agent.providers import cost_cents, make_provider
 from rehome.core.agent.threads import history
 from rehome.core.agent.types import BuiltContext, ProviderError, ProviderRequest, Usage
 from rehome.core.auth.sessions import actor_for
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
+from rehome.core.infra import breaker
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
 from rehome.core.models import AgentMessage, AgentRun, AgentThread, DeadLetter, User
+from rehome.core.realtime import events
+from rehome.core.vocab import EventKind, RunStatus
 from rehome.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -70,13 +72,13 @@ def execute_run(run_id: int) -> None:
     try:
         prepared = _prepare(run_id)
     except DomainError as error:
-        _finish(run_id, None, Outcome("failed", error=error.message))
+        _finish(run_id, None, Outcome(RunStatus.FAILED, error=error.message))
         return
     try:
         outcome = _call(prepared)
     except Exception as error:  # never leave a run "running" because of a bug
         log.exception("agent run crashed", extra={"run_id": run_id})
-        outcome = Outcome("failed", error=f"Internal error: {type(error).__name__}")
+        outcome = Outcome(RunStatus.FAILED, error=f"Internal error: {type(error).__name__}")
     _finish(run_id, prepared, outcome)
 
 
@@ -89,11 +91,11 @@ def _claim(run_id: int) -> bool:
             .where(
                 AgentRun.id == run_id,
                 or_(
-                    AgentRun.status == "queued",
-                    (AgentRun.status == "running") & (AgentRun.started_at < stale),
+                    AgentRun.status == RunStatus.QUEUED,
+                    (AgentRun.status == RunStatus.RUNNING) & (AgentRun.started_at < stale),
                 ),
             )  # type: ignore[operator]
-            .values(status="running", started_at=utcnow(), attempts=AgentRun.attempts + 1)
+            .values(status=RunStatus.RUNNING, started_at=utcnow(), attempts=AgentRun.attempts + 1)
         )
         return bool(result.rowcount)
 
@@ -157,18 +159,18 @@ def _call(prepared: Prepared) -> Outcome:
         try:
             usage = _with_retries(name, request, publisher, prepared.run_id)
         except Cancelled:
-            return _partial(publisher, request, "cancelled", name, model, None)
+            return _partial(publisher, request, RunStatus.CANCELLED, name, model, None)
         except ProviderError as error:
             breaker.failed(name)
             last_error = f"{name}: {error}"
             if error.started:
-                return _partial(publisher, request, "failed", name, model, last_error)
+                return _partial(publisher, request, RunStatus.FAILED, name, model, last_error)
             continue
         breaker.succeeded(name)
         tokens_in = usage.input_tokens if usage else request.prompt_tokens()
         tokens_out = usage.output_tokens if usage else estimate_tokens(publisher.text)
-        return Outcome("succeeded", publisher.text, name, model, tokens_in, tokens_out)
-    return Outcome("failed", publisher.text, error=last_error)
+        return Outcome(RunStatus.SUCCEEDED, publisher.text, name, model, tokens_in, tokens_out)
+    return Outcome(RunStatus.FAILED, publisher.text, error=last_error)
 
 
 def _with_retries(
@@ -226,7 +228,7 @@ def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
     with session_scope() as session:
         stored = session.exec(
             update(AgentRun)
-            .where(AgentRun.id == run_id, AgentRun.status == "running")
+            .where(AgentRun.id == run_id, AgentRun.status == RunStatus.RUNNING)
             .values(
                 status=outcome.status,
                 tokens_in=outcome.tokens_in,
@@ -246,7 +248,7 @@ def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
             "budget_keys": prepared.budget_keys if prepared else [],
         }
         session.add(run)
-        if text or outcome.status != "failed":
+        if text or outcome.status != RunStatus.FAILED:
             message = AgentMessage(
                 thread_id=run.thread_id,
                 role="assistant",
@@ -255,7 +257,7 @@ def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
                     "run_id": run_id,
                     "refs": cited,
                     "links": citation_links(session, cited),
-                    "stopped": outcome.status == "cancelled",
+                    "stopped": outcome.status == RunStatus.CANCELLED,
                     "provider": outcome.provider,
                     "model": outcome.model,
                     "error": outcome.error,
@@ -264,7 +266,7 @@ def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
             session.add(message)
             session.flush()
             message_id = message.id
-        if outcome.status == "failed":
+        if outcome.status == RunStatus.FAILED:
             session.add(
                 DeadLetter(
                     kind="agent_run",
@@ -274,15 +276,9 @@ def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
                     payload={"thread_id": run.thread_id},
                 )
             )
-        if prepared and prepared.thread.project_id is not None:
-            events.emit(
-                session,
-                prepared.thread.project_id,
-                events.AGENT_MESSAGE_CREATED,
-                thread_id=run.thread_id,
-                run_id=run_id,
-                message_id=message_id,
-            )
+        events.emit_to_thread(
+            session, run.thread_id, EventKind.AGENT_MESSAGE_CREATED, run_id=run_id, message_id=message_id
+        )
     if prepared:
         governance.settle(prepared.budget_keys, prepared.estimate_cents, cost)
     stream.finish(run_id, outcome.status, message_id, text)

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from sqlmodel import select
 
 from rehome.core.agent import stream
-from rehome.core.clock import utcnow
-from rehome.core.db import session_scope
-from rehome.core.kv import get_redis
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.kv import get_redis
 from rehome.core.models import AgentRun, AgentThread, User, Workspace
+from rehome.core.vocab import RunStatus
 
 MESSAGE = "Hello, streaming! Tiles arrive Thursday 🏠."
 
@@ -39,7 +40,7 @@ def _run_row() -> tuple[int, int]:
             thread_id=int(thread.id or 0),
             workspace_id=int(workspace.id or 0),
             user_id=user.id if user else None,
-            status="running",
+            status=RunStatus.RUNNING,
             provider="smoke",
             model="smoke",
             started_at=utcnow(),
@@ -67,8 +68,8 @@ def smoke_stream(say: Callable[[str], None] = print) -> bool:
     for token in MESSAGE.split(" "):
         publisher.delta(token + " ")
     say(f"Streamed {len(MESSAGE.split(' '))} deltas")
-    first = publisher.done("succeeded", None)
-    second = stream.finish(run_id, "succeeded", None)
+    first = publisher.done(RunStatus.SUCCEEDED, None)
+    second = stream.finish(run_id, RunStatus.SUCCEEDED, None)
     assembler = asyncio.run(_read_back(run_id))
     redis = get_redis()
     checks = {
@@ -82,7 +83,10 @@ def smoke_stream(say: Callable[[str], None] = print) -> bool:
     with session_scope() as session:
         run = session.get(AgentRun, run_id)
         if run is not None:
-            run.status, run.finished_at = ("succeeded" if all(checks.values()) else "failed"), utcnow()
+            run.status, run.finished_at = (
+                (RunStatus.SUCCEEDED if all(checks.values()) else RunStatus.FAILED),
+                utcnow(),
+            )
             session.add(run)
     for label, ok in checks.items():
         say(f"  {'OK  ' if ok else 'FAIL'} {label}")

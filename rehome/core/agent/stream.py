@@ -14,7 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from rehome.core.kv import get_async_redis, get_redis
+from rehome.core.infra.kv import get_async_redis, get_redis
 
 MAX_DELTA_CHARS = 1000
 STREAM_MAXLEN = 256  # entries kept; older text lives in the snapshot

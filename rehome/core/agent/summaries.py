@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, select
 
 from rehome.core.access import Actor, project_scope, require_admin
-from rehome.core.errors import NotFound
+from rehome.core.infra.errors import NotFound
 from rehome.core.models import ProjectSummary
 
 

@@ -5,30 +5,31 @@ queued run that the worker executes after commit."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
-from rehome.core import audit, events, jobs
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
+from rehome.core.activity import log as audit
 from rehome.core.agent import governance
 from rehome.core.agent.context import build_context, estimate_tokens
 from rehome.core.agent.prompt import SYSTEM_PROMPT
 from rehome.core.agent.providers import cost_cents
-from rehome.core.clock import utcnow
-from rehome.core.errors import Forbidden, NotFound
+from rehome.core.infra import jobs
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import Forbidden, NotFound
 from rehome.core.models import AgentMessage, AgentRun, AgentThread
+from rehome.core.realtime import events
+from rehome.core.vocab import Audience, EventKind
 from rehome.settings import get_settings
 
-Audience = Literal["participant", "admin"]
 HISTORY_TURNS = 12  # earlier turns sent with a question
 
 
 class ThreadIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     title: str = Field(default="", max_length=200)
-    audience: Audience = "participant"
+    audience: Audience = Audience.PARTICIPANT
 
 
 class QuestionIn(BaseModel):
@@ -268,7 +269,7 @@ def _queue(
             question=content[:500],
         )
     jobs.enqueue_on_commit(session, "agent.run", run_id=run.id)
-    events.emit_to_thread(session, int(thread.id or 0), events.AGENT_RUN_QUEUED, run_id=run.id)
+    events.emit_to_thread(session, int(thread.id or 0), EventKind.AGENT_RUN_QUEUED, run_id=run.id)
     lines = governance.status(session, actor)
     return AskOut(run=run_out(run), message=message_out(message), warning=governance.warning(lines))
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from rehome.core.access import Actor
 from rehome.core.auth.secrets import digest, new_secret
 from rehome.core.auth.sessions import actor_for
-from rehome.core.clock import utcnow
-from rehome.core.errors import NotFound
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import NotFound
 from rehome.core.models import ApiToken, User
 
 TOKEN_PREFIX = "rh_"

@@ -4,22 +4,22 @@ straight into a project with a role; the link lets them set a password."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from rehome.core import audit
 from rehome.core.access import Action, Actor, project_scope, require_admin
+from rehome.core.activity import log as audit
 from rehome.core.auth.passwords import check_strength, hash_password
 from rehome.core.auth.secrets import digest, new_secret
-from rehome.core.clock import utcnow
-from rehome.core.errors import Conflict, NotFound
-from rehome.core.mail import queue_mail
-from rehome.core.memberships import upsert_membership
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import Conflict, NotFound
+from rehome.core.infra.validation import Email, Name, Password
+from rehome.core.mail.outbox import queue_mail
 from rehome.core.models import Invite, Project, User, Workspace
-from rehome.core.validation import Email, Name, Password
+from rehome.core.projects.members import upsert_membership
+from rehome.core.vocab import ProjectRole
 from rehome.settings import get_settings
 
 INVALID_LINK = "This invite link is invalid or has expired."
@@ -31,7 +31,7 @@ class InviteCreate(BaseModel):
     name: Name
     is_admin: bool = False
     project_id: int | None = None
-    role: Literal["team", "consultant", "client"] | None = None
+    role: ProjectRole | None = None
 
     @model_validator(mode="after")
     def _role_with_project(self) -> InviteCreate:

@@ -8,16 +8,16 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from rehome.core import ratelimit
 from rehome.core.access import Actor
 from rehome.core.auth.passwords import check_strength, hash_password, verify
 from rehome.core.auth.secrets import digest, new_secret
 from rehome.core.auth.sessions import revoke_user_sessions
-from rehome.core.clock import utcnow
-from rehome.core.errors import Invalid, NotFound
-from rehome.core.mail import queue_mail
+from rehome.core.infra import ratelimit
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import Invalid, NotFound
+from rehome.core.infra.validation import Email, Password
+from rehome.core.mail.outbox import queue_mail
 from rehome.core.models import PasswordReset, User
-from rehome.core.validation import Email, Password
 from rehome.settings import get_settings
 
 INVALID_LINK = "This reset link is invalid or has expired."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from passlib.context import CryptContext
 
-from rehome.core.errors import Invalid
+from rehome.core.infra.errors import Invalid
 from rehome.settings import get_settings
 
 MAX_PASSWORD_CHARS = 1024

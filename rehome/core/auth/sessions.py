@@ -8,11 +8,12 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from rehome.core import events
 from rehome.core.access import Actor
 from rehome.core.auth.secrets import digest, new_secret
-from rehome.core.clock import utcnow
+from rehome.core.infra.clock import utcnow
 from rehome.core.models import User, UserSession
+from rehome.core.realtime import events
+from rehome.core.vocab import EventKind
 from rehome.settings import get_settings
 
 _TOUCH_EVERY = timedelta(seconds=60)
@@ -94,4 +95,4 @@ def revoke_user_sessions(session: Session, user_id: int, keep_token: str | None 
 
 def _announce(session: Session, user_id: int) -> None:
     """Open pages of this user re-check their session at once (live relays)."""
-    events.emit_to_user(session, user_id, events.SESSIONS_REVOKED)
+    events.emit_to_user(session, user_id, EventKind.SESSIONS_REVOKED)

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from rehome.core.models.base import created_at_field, json_field, optional_time_field
+from rehome.core.vocab import RunStatus
 
 
 class AgentThread(SQLModel, table=True):
@@ -48,7 +49,7 @@ class AgentRun(SQLModel, table=True):
     thread_id: int = Field(foreign_key="agent_threads.id", ondelete="CASCADE")
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
-    status: str = Field(default="queued", sa_type=String(20))
+    status: str = Field(default=RunStatus.QUEUED, sa_type=String(20))
     provider: str = Field(default="", max_length=20)
     model: str = Field(default="", max_length=80)
     tokens_in: int = Field(default=0)

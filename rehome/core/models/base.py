@@ -11,7 +11,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
-from rehome.core.clock import utcnow
+from rehome.core.infra.clock import utcnow
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -58,3 +58,8 @@ def fts_index(name: str, expression: str) -> Index:
     PostgreSQL reflects it, so the comparison finds it equal. SQLite has none.
     """
     return Index(name, text(expression), postgresql_using="gin").ddl_if(dialect="postgresql")
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text allowing only `values` (spelled by `vocab`)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

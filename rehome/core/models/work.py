@@ -7,21 +7,16 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Float, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from rehome.core.models.base import created_at_field, fts_index, optional_time_field
-
-TASK_STATUSES = ("backlog", "todo", "in_progress", "blocked", "done")
-TASK_PRIORITIES = ("low", "normal", "high", "urgent")
+from rehome.core.models.base import created_at_field, fts_index, one_of, optional_time_field
+from rehome.core.vocab import PRIORITIES, TASK_STATUSES
 
 
 class Task(SQLModel, table=True):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_project_status_position", "project_id", "status", "position"),
-        CheckConstraint(
-            "status IN ('backlog', 'todo', 'in_progress', 'blocked', 'done')",
-            name="ck_task_status",
-        ),
-        CheckConstraint("priority IN ('low', 'normal', 'high', 'urgent')", name="ck_task_priority"),
+        CheckConstraint(one_of("status", TASK_STATUSES), name="ck_task_status"),
+        CheckConstraint(one_of("priority", PRIORITIES), name="ck_task_priority"),
         fts_index(
             "ix_tasks_fts",
             "to_tsvector('simple'::regconfig, (COALESCE(title, ''::character varying)::text || ' '::text)"

@@ -8,8 +8,8 @@ import reflex as rx
 from pydantic import ValidationError
 
 from rehome.core.auth import api_tokens, password_flows
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError, Invalid
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError, Invalid
 from rehome.ui.session import SessionState, field_errors
 
 

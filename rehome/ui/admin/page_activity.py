@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.admin_actions import ActivityRow, Option
+from rehome.core.activity.feed import ActivityRow
+from rehome.core.workspace.overview import Option
 from rehome.ui.admin.state_activity import ANY
 from rehome.ui.admin.state_activity import AdminActivityState as S
 from rehome.ui.admin.table import admin_page, data_table, header, pager, toolbar

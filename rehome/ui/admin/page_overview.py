@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from rehome.core.admin_actions import ActivityRow
+from rehome.core.activity.feed import ActivityRow
 from rehome.ui.admin.state_overview import AdminSearchState, OverviewState
 from rehome.ui.admin.table import admin_page
 

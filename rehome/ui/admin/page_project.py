@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.admin_lists import AdminMemberRow, UserOption
+from rehome.core.projects.members import AdminMemberRow, UserOption
 from rehome.ui.admin.page_projects import project_fields
 from rehome.ui.admin.state_project import AdminProjectState as S
 from rehome.ui.admin.table import (

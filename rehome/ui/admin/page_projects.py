@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from rehome.core.admin_lists import AdminProjectRow
+from rehome.core.projects.admin_list import AdminProjectRow
 from rehome.ui.admin.state_projects import AdminProjectsState as S
 from rehome.ui.admin.table import (
     admin_page,

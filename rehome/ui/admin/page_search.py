@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.search import SearchHit
+from rehome.core.search.service import SearchHit
 from rehome.ui.admin.page_overview import global_search
 from rehome.ui.admin.state_overview import AdminSearchState
 from rehome.ui.admin.table import admin_page

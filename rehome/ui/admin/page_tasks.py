@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.admin_actions import Option
-from rehome.core.admin_lists import AdminTaskRow
-from rehome.core.board import STATUS_LABELS, STATUSES
+from rehome.core.tasks.admin_list import AdminTaskRow
+from rehome.core.tasks.board import STATUS_LABELS, STATUSES
+from rehome.core.workspace.overview import Option
 from rehome.ui.admin.state_tasks import ANY
 from rehome.ui.admin.state_tasks import AdminTasksState as S
 from rehome.ui.admin.table import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.admin_actions import Option
-from rehome.core.admin_lists import AdminUserRow
+from rehome.core.workspace.overview import Option
+from rehome.core.workspace.user_list import AdminUserRow
 from rehome.ui.admin.state_users import NO_PROJECT
 from rehome.ui.admin.state_users import AdminUsersState as S
 from rehome.ui.admin.table import (

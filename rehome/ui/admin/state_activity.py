@@ -12,9 +12,10 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from rehome.core import admin_actions, audit
 from rehome.core.access import Actor
-from rehome.core.admin_actions import ActivityRow, Option
+from rehome.core.activity import log as audit
+from rehome.core.activity.feed import ActivityRow, activity_actions, count_activity, describe_activity
+from rehome.core.workspace.overview import Option, project_options
 from rehome.ui.admin.state_base import AdminState, to_int
 
 PER_PAGE = 25
@@ -43,8 +44,8 @@ class AdminActivityState(AdminState):
             page = audit.list_activity(
                 session, actor, project_id=project_id, action=action, before_id=before or None, limit=PER_PAGE
             )
-            total = admin_actions.count_activity(session, actor, project_id=project_id, action=action)
-            rows = admin_actions.describe_activity(session, actor, page.items)
+            total = count_activity(session, actor, project_id=project_id, action=action)
+            rows = describe_activity(session, actor, page.items)
             return rows, total, (page.items[-1].id if page.next_cursor and page.items else 0)
 
         loaded = self._run(read)
@@ -67,9 +68,7 @@ class AdminActivityState(AdminState):
         self.f_action, self._starts = ANY, [0]
 
         def options(session: Session) -> tuple[list[str], list[Option]]:
-            return admin_actions.activity_actions(session, actor), admin_actions.project_options(
-                session, actor
-            )
+            return activity_actions(session, actor), project_options(session, actor)
 
         self.actions, self.project_choices = self._run(options) or ([], [])
         self._reload(actor)

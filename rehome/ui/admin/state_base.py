@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from rehome.core.access import Actor, require_admin
-from rehome.core.admin_query import Listing
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError, Forbidden, Invalid
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError, Forbidden, Invalid
+from rehome.core.infra.listing import Listing
 from rehome.ui.session import SessionState, field_errors
 
 NOT_ADMIN = "The admin dashboard is for workspace admins only."

@@ -7,9 +7,11 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from rehome.core import admin_actions, audit, search
-from rehome.core.admin_actions import ActivityRow, Overview
-from rehome.core.search import SearchResults
+from rehome.core import search
+from rehome.core.activity import log as audit
+from rehome.core.activity.feed import ActivityRow, describe_activity
+from rehome.core.search.service import SearchResults
+from rehome.core.workspace.overview import Overview, overview
 from rehome.ui.admin.state_base import AdminState
 
 RECENT = 8
@@ -28,8 +30,8 @@ class OverviewState(AdminState):
         def read(session: Any) -> tuple[Overview, list[ActivityRow]]:
             entries = audit.list_activity(session, actor, limit=RECENT).items
             return (
-                admin_actions.overview(session, actor),
-                admin_actions.describe_activity(session, actor, entries),
+                overview(session, actor),
+                describe_activity(session, actor, entries),
             )
 
         loaded = self._run(read)

@@ -8,11 +8,13 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from rehome.core import admin_actions, admin_lists, memberships, projects
+from rehome.core import projects
 from rehome.core.access import Actor
-from rehome.core.admin_lists import AdminMemberRow, UserOption
 from rehome.core.auth import invites
-from rehome.core.errors import Invalid
+from rehome.core.infra.errors import Invalid
+from rehome.core.projects import members as memberships
+from rehome.core.projects.members import AdminMemberRow, UserOption, addable_users, list_members_admin
+from rehome.core.projects.service import restore_project
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, to_int
 from rehome.ui.admin.state_projects import EMPTY_PROJECT, project_form, project_values
 
@@ -41,8 +43,8 @@ class AdminProjectState(ConfirmMixin, AdminState):
             detail = projects.project_detail(session, actor, pid)
             return (
                 detail,
-                admin_lists.list_members_admin(session, actor, pid),
-                admin_lists.addable_users(session, actor, pid),
+                list_members_admin(session, actor, pid),
+                addable_users(session, actor, pid),
             )
 
         loaded = self._run(read)
@@ -171,5 +173,5 @@ class AdminProjectState(ConfirmMixin, AdminState):
         if actor is None:
             return away
         pid = self.pid
-        ok = self._attempt(lambda s: admin_actions.restore_project(s, actor, pid))
+        ok = self._attempt(lambda s: restore_project(s, actor, pid))
         return self._after_change(actor, ok, "Project restored.")

@@ -7,11 +7,12 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from rehome.core import admin_actions, admin_lists, projects
+from rehome.core import projects
 from rehome.core.access import Actor
-from rehome.core.admin_lists import AdminProjectRow
-from rehome.core.admin_query import Listing
-from rehome.core.validation import parse_cents
+from rehome.core.infra.listing import Listing
+from rehome.core.infra.validation import parse_cents
+from rehome.core.projects.admin_list import AdminProjectRow, list_projects_admin
+from rehome.core.projects.service import restore_project
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, to_int
 
 EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
@@ -42,9 +43,7 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     form: dict[str, str] = EMPTY_PROJECT
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
-        return admin_lists.list_projects_admin(
-            session, actor, status=self.filters.get("status", "active"), **params
-        )
+        return list_projects_admin(session, actor, status=self.filters.get("status", "active"), **params)
 
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
@@ -113,6 +112,6 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         if actor is None:
             return away
         pid = to_int(project_id) or 0
-        if self._attempt(lambda s: admin_actions.restore_project(s, actor, pid)):
+        if self._attempt(lambda s: restore_project(s, actor, pid)):
             self._reload(actor)
         return None

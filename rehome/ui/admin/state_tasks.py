@@ -7,11 +7,11 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from rehome.core import admin_actions, admin_lists
+from rehome.core import tasks
 from rehome.core.access import Actor
-from rehome.core.admin_actions import Option
-from rehome.core.admin_lists import AdminTaskRow
-from rehome.core.admin_query import Listing
+from rehome.core.infra.listing import Listing
+from rehome.core.tasks.admin_list import AdminTaskRow, list_tasks_admin
+from rehome.core.workspace.overview import Option, project_options, user_options
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
 
 ANY = "all"
@@ -24,7 +24,7 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
         f = self.filters
-        return admin_lists.list_tasks_admin(
+        return list_tasks_admin(
             session,
             actor,
             project_id=None if f.get("project", ANY) == ANY else f.get("project"),
@@ -58,7 +58,7 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
         self.pending = ""
 
         def options(session: Session) -> tuple[list[Option], list[Option]]:
-            return admin_actions.project_options(session, actor), admin_actions.user_options(session, actor)
+            return project_options(session, actor), user_options(session, actor)
 
         self.project_choices, self.people = self._run(options) or ([], [])
         self._reload(actor)
@@ -70,7 +70,7 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
         if actor is None:
             return away
         task_id = self._confirmed("delete")
-        if task_id is not None and self._attempt(lambda s: admin_actions.delete_task(s, actor, task_id)):
+        if task_id is not None and self._attempt(lambda s: tasks.delete_task(s, actor, task_id)):
             self._reload(actor)
             return rx.toast.success("Task deleted.")
         return None

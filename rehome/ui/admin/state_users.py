@@ -7,13 +7,13 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from rehome.core import admin_actions, admin_lists, users
 from rehome.core.access import Actor, workspace_user
-from rehome.core.admin_actions import Option
-from rehome.core.admin_lists import AdminUserRow
-from rehome.core.admin_query import Listing
 from rehome.core.auth import invites
-from rehome.core.errors import Invalid
+from rehome.core.infra.errors import Invalid
+from rehome.core.infra.listing import Listing
+from rehome.core.workspace import users
+from rehome.core.workspace.overview import Option, project_options
+from rehome.core.workspace.user_list import AdminUserRow, list_users_admin
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, to_int
 
 NO_PROJECT = "none"
@@ -33,7 +33,7 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     form: dict[str, str] = EMPTY_USER
 
     def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
-        return admin_lists.list_users_admin(
+        return list_users_admin(
             session,
             actor,
             status=self.filters.get("status", "all"),
@@ -62,7 +62,7 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         actor, away = self._admin()
         if actor is None:
             return away
-        choices = self._run(lambda s: admin_actions.project_options(s, actor, include_archived=False))
+        choices = self._run(lambda s: project_options(s, actor, include_archived=False))
         self.project_choices = choices or []
         self.invite_errors, self.invite_version, self.invite_open = {}, self.invite_version + 1, True
         return None

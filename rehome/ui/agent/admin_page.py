@@ -8,8 +8,8 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
-from rehome.core import admin_actions
 from rehome.core.agent import ledger
+from rehome.core.workspace.overview import project_options
 from rehome.ui.admin.state_base import AdminState
 from rehome.ui.admin.table import admin_page
 from rehome.ui.agent.state import AgentState
@@ -60,7 +60,7 @@ class AdminAgentState(AdminState):
         actor, refusal = self._admin()
         if actor is None:
             return refusal
-        options = self._run(lambda s: admin_actions.project_options(s, actor, include_archived=False)) or []
+        options = self._run(lambda s: project_options(s, actor, include_archived=False)) or []
         self.scopes = [
             ScopeOption(value="0", label="Whole workspace"),
             *[ScopeOption(value=str(o.id), label=o.label) for o in options],

@@ -9,27 +9,29 @@ import asyncio
 import time
 from typing import Any
 
-from rehome.core import bus, events
+from rehome.core.access import Actor
 from rehome.core.agent.threads import get_thread
 from rehome.core.auth.sessions import resolve_session
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
+from rehome.core.infra import bus
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
+from rehome.core.vocab import EventKind
 from rehome.ui.realtime import tab_connected
 
 RECHECK_EVERY = 15.0
 
 
-def _may_follow(cookie: str | None, thread_id: int) -> bool:
-    """The session is alive and the thread still visible to it (off the loop)."""
+def _may_follow(cookie: str | None, thread_id: int) -> Actor | None:
+    """The viewer, if the session is alive and the thread still visible to it (off the loop)."""
     with session_scope() as session:
         actor = resolve_session(session, cookie)
         if actor is None:
-            return False
+            return None
         try:
             get_thread(session, actor, thread_id)
         except DomainError:
-            return False
-    return True
+            return None
+    return actor
 
 
 async def follow(state: Any) -> None:
@@ -43,15 +45,19 @@ async def follow(state: Any) -> None:
     channel = bus.thread_channel(thread_id)
     cursor = await asyncio.to_thread(bus.last_id, channel)
     checked = time.monotonic()
+    actor: Actor | None = None
     while await tab_connected(tab):
         batch = await bus.read({channel: cursor}, block_ms=2000)
-        queued = 0
+        queued = stored = 0
         for event in batch:
             cursor = event.id
-            if event.kind == events.AGENT_RUN_QUEUED:
+            if event.kind == EventKind.AGENT_RUN_QUEUED:
                 queued = int(event.data["run_id"])
-        if queued or time.monotonic() - checked >= RECHECK_EVERY:
-            if not await asyncio.to_thread(_may_follow, cookie, thread_id):
+            elif event.kind == EventKind.AGENT_MESSAGE_CREATED:
+                stored = int(event.data["run_id"])
+        if queued or stored or time.monotonic() - checked >= RECHECK_EVERY:
+            actor = await asyncio.to_thread(_may_follow, cookie, thread_id)
+            if actor is None:
                 return
             checked = time.monotonic()
         async with state:
@@ -59,3 +65,5 @@ async def follow(state: Any) -> None:
                 return
             if queued and queued != state.streaming_run:
                 state.streaming_run = queued
+            elif stored and stored != state.streaming_run and actor is not None:
+                state._refresh(actor)  # a run this tab was not streaming stored its answer

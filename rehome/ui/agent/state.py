@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from rehome.core.access import Actor
 from rehome.core.agent import ledger, threads
 from rehome.core.agent.prompt import link_citations
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
+from rehome.core.vocab import ACTIVE_RUN_STATUSES, RunStatus
 from rehome.ui.agent import relay
 from rehome.ui.session import SessionState
 
@@ -35,7 +36,7 @@ class AgentLine(TypedDict):
 
 
 def _usage(run: threads.RunOut | None) -> str:
-    if run is None or run.status in ("queued", "running"):
+    if run is None or run.status in ACTIVE_RUN_STATUSES:
         return ""
     return f"{run.tokens_in:,} in · {run.tokens_out:,} out · {run.cost_cents:.3f}¢ · {run.model}"
 
@@ -52,7 +53,7 @@ def agent_lines(messages: list[threads.AgentMessageOut], runs: list[threads.RunO
                 role=m.role,
                 content=content,
                 stopped=m.stopped,
-                failed=bool(run and run.status == "failed"),
+                failed=bool(run and run.status == RunStatus.FAILED),
                 run_id=m.run_id or 0,
                 usage=_usage(run) if m.role == "assistant" else "",
             )
@@ -105,11 +106,13 @@ class AgentState(SessionState):
             return
         self.lines = agent_lines(messages, runs)
         self.estimate_cents = estimate
-        active = next((r for r in runs if r.status in ("queued", "running")), None)
+        active = next((r for r in runs if r.status in ACTIVE_RUN_STATUSES), None)
         self.streaming_run = active.id if active else 0
         last = runs[0] if runs else None
         self.failure = (
-            (last.error or "The assistant could not answer.") if last and last.status == "failed" else ""
+            (last.error or "The assistant could not answer.")
+            if last and last.status == RunStatus.FAILED
+            else ""
         )
 
     def _can_ask(self, actor: Actor) -> bool:

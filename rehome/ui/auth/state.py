@@ -7,8 +7,8 @@ from typing import Any
 import reflex as rx
 
 from rehome.core.auth.invites import preview_invite
-from rehome.core.db import session_scope
-from rehome.core.errors import NotFound
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import NotFound
 from rehome.ui.session import SessionState
 
 

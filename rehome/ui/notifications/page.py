@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.notifications import NotificationOut
+from rehome.core.notifications.service import NotificationOut
 from rehome.ui.layout import app_shell
 from rehome.ui.notifications.state import NotificationsState
 

@@ -7,11 +7,12 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from rehome.core import board, tasks
+from rehome.core import tasks
 from rehome.core.access import Actor
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError, Invalid
-from rehome.core.views import TaskOut
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError, Invalid
+from rehome.core.tasks import board
+from rehome.core.tasks.views import TaskOut
 from rehome.ui.project.models import Card, card
 from rehome.ui.project.state import ProjectState
 from rehome.ui.project.task_form import EMPTY_FORM, form_from_task, patch_from_form

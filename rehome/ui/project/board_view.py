@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.board import STATUS_LABELS, STATUSES
+from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.ui.components.dnd import kanban_board, kanban_column, kanban_item
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.models import Card

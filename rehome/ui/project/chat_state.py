@@ -8,9 +8,10 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from rehome.core import messages, presence
 from rehome.core.access import Actor
-from rehome.core.views import MessageOut
+from rehome.core.chat import messages
+from rehome.core.chat.views import MessageOut
+from rehome.core.realtime import presence
 from rehome.ui.project.models import ChatLine, PersonChip, chat_line
 from rehome.ui.project.state import ProjectState
 

@@ -10,11 +10,14 @@ from typing import Any
 
 import reflex as rx
 
-from rehome.core import bus, live, notifications, presence
+from rehome.core import notifications
 from rehome.core.access import Actor
-from rehome.core.board import BoardFilters
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
+from rehome.core.infra import bus
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
+from rehome.core.realtime import delivery as live
+from rehome.core.realtime import presence
+from rehome.core.tasks.board import BoardFilters
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
 from rehome.ui.project.models import PersonChip

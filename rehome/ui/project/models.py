@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from rehome.core.views import MessageOut, TaskOut
+from rehome.core.chat.views import MessageOut
+from rehome.core.tasks.views import TaskOut
 
 
 class Card(TypedDict):

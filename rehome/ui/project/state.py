@@ -11,11 +11,12 @@ from typing import Any
 
 import reflex as rx
 
-from rehome.core import bus, notifications
+from rehome.core import notifications
 from rehome.core.access import Action, Actor, project_scope
-from rehome.core.db import session_scope
-from rehome.core.errors import DomainError
-from rehome.core.projects import project_detail
+from rehome.core.infra import bus
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
+from rehome.core.projects.service import project_detail
 from rehome.ui.project.models import PersonChip, initials
 from rehome.ui.session import SessionState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.board import STATUS_LABELS, STATUSES
+from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.ui.components.forms import form_error
 from rehome.ui.components.markdown import safe_markdown
 from rehome.ui.project.board_state import BoardState

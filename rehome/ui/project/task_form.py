@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rehome.core.tasks import TaskPatch
-from rehome.core.validation import parse_cents
-from rehome.core.views import TaskOut
+from rehome.core.infra.validation import parse_cents
+from rehome.core.tasks.service import TaskPatch
+from rehome.core.tasks.views import TaskOut
 
 NO_ASSIGNEE = "none"
 EMPTY_FORM: dict[str, str] = {

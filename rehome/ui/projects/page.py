@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.core.projects import ProjectCard
+from rehome.core.projects.service import ProjectCard
 from rehome.ui.layout import app_shell
 from rehome.ui.projects.state import ProjectsState
 

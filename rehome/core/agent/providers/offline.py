@@ -21,14 +21,13 @@ from functools import partial
 from typing import Any
 
 from rehome.core.agent.types import ContextItem, ProviderRequest, StreamEvent, TextDelta, Usage
-from rehome.core.clock import utcnow
+from rehome.core.infra.clock import utcnow
+from rehome.core.vocab import TaskStatus
 
 WORDS_PER_CHUNK = 3
 MAX_LINES = 10
 NOTE = "\n\n_Offline answer, extracted from the project data without an AI model._"
-_STATUS = {s: s.replace("_", " ") for s in ("backlog", "todo", "in_progress", "blocked", "done")} | {
-    "todo": "to do"
-}
+_STATUS = {status.value: status.label.lower() for status in TaskStatus}
 _PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 

@@ -1,0 +1,1 @@
+"""Project chat: messages with @mentions and their reader-facing views (F-06)."""

@@ -1,0 +1,155 @@
+"""Project chat: post, edit and delete messages with @mentions (F-06)."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from rehome.core import notifications
+from rehome.core.access import (
+    Action,
+    Actor,
+    ProjectScope,
+    message_scope,
+    project_people_filter,
+    project_scope,
+    require_own_or_moderator,
+    visible_messages,
+)
+from rehome.core.chat.views import MessageOut, messages_out
+from rehome.core.infra.clock import utcnow
+from rehome.core.infra.errors import Forbidden, Invalid
+from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.models import Message, MessageMention, ProjectMembership, User
+from rehome.core.realtime import events
+from rehome.core.vocab import EventKind, Role
+
+MAX_BODY = 10_000
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+    internal: bool = False
+    mention_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class MessageEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+
+
+def list_messages(
+    session: Session, actor: Actor, project_id: int, *, before_id: int | None = None, limit: int = 50
+) -> Page[MessageOut]:
+    """Newest first; `before_id` pages back through history."""
+    scope = project_scope(session, actor, project_id)
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = visible_messages(scope)
+    if before_id:
+        query = query.where(Message.id < before_id)  # type: ignore[operator]
+    rows = list(session.exec(query.order_by(Message.id.desc()).limit(limit + 1)))  # type: ignore[union-attr]
+    return page_of(messages_out(session, rows), limit, lambda m: m.id)
+
+
+def post_message(session: Session, actor: Actor, project_id: int, data: MessageCreate) -> MessageOut:
+    scope = project_scope(session, actor, project_id, Action.POST_MESSAGE)
+    body = _clean(data.body)
+    if data.internal and not scope.can(Action.MARK_INTERNAL):
+        raise Forbidden("Only admins and team members may post internal messages.")
+    message = Message(project_id=scope.project_id, author_id=actor.user_id, body=body, internal=data.internal)
+    session.add(message)
+    session.flush()
+    mentioned = _save_mentions(session, scope, message, data.mention_ids)
+    events.emit(
+        session, scope.project_id, EventKind.MESSAGE_SENT, message_id=message.id, actor_id=actor.user_id
+    )
+    _notify_mentioned(session, scope, message, mentioned)
+    return messages_out(session, [message])[0]
+
+
+def edit_message(session: Session, actor: Actor, message_id: int, data: MessageEdit) -> MessageOut:
+    scope, message = message_scope(session, actor, message_id)
+    if message.author_id != actor.user_id:
+        raise Forbidden("You can only edit your own messages.")
+    require_own_or_moderator(scope, message.author_id)
+    message.body = _clean(data.body)
+    message.edited_at = utcnow()
+    session.add(message)
+    mentioned = _save_mentions(session, scope, message, [])
+    events.emit(
+        session, scope.project_id, EventKind.MESSAGE_EDITED, message_id=message.id, actor_id=actor.user_id
+    )
+    _notify_mentioned(session, scope, message, mentioned)
+    return messages_out(session, [message])[0]
+
+
+def delete_message(session: Session, actor: Actor, message_id: int) -> None:
+    """Soft delete: the row stays for history, the text is gone."""
+    scope, message = message_scope(session, actor, message_id)
+    require_own_or_moderator(scope, message.author_id)
+    message.deleted_at = utcnow()
+    message.body = ""
+    session.add(message)
+    session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    events.emit(
+        session, scope.project_id, EventKind.MESSAGE_DELETED, message_id=message_id, actor_id=actor.user_id
+    )
+
+
+def mentioned_ids(session: Session, message_id: int) -> list[int]:
+    return list(session.exec(select(MessageMention.user_id).where(MessageMention.message_id == message_id)))
+
+
+def _clean(body: str) -> str:
+    body = body.replace("\x00", "").strip()
+    if not body:
+        raise Invalid({"body": "Write a message first."})
+    return body
+
+
+def _save_mentions(session: Session, scope: ProjectScope, message: Message, explicit: list[int]) -> list[int]:
+    """Mentions are people of the project named `@Full Name` or passed by id;
+    a client is never mentioned in an internal message they cannot read."""
+    people = session.exec(
+        select(User.id, User.name, User.is_admin, ProjectMembership.role)
+        .outerjoin(
+            ProjectMembership,
+            (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == scope.project_id),
+        )
+        .where(project_people_filter(scope.project_id, scope.actor.workspace_id))
+    ).all()
+    text = message.body.lower()
+    found: set[int] = set()
+    for user_id, name, is_admin, role in people:
+        if message.internal and not is_admin and role == Role.CLIENT.value:
+            continue
+        if user_id in explicit or _names_in(name, text):
+            found.add(int(user_id))
+    found.discard(scope.actor.user_id)
+    session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    for user_id in sorted(found):
+        session.add(MessageMention(message_id=int(message.id or 0), user_id=user_id))
+    return sorted(found)
+
+
+def _notify_mentioned(session: Session, scope: ProjectScope, message: Message, user_ids: list[int]) -> None:
+    """One notification per person and message, however often it is edited."""
+    notifications.notify(
+        session,
+        user_ids=user_ids,
+        workspace_id=scope.actor.workspace_id,
+        project_id=scope.project_id,
+        kind="mention",
+        title=f"{scope.actor.name} mentioned you in {scope.project.name}",
+        body=message.body[:200],
+        link=f"/projects/{scope.project_id}?tab=chat&message={message.id}",
+        dedupe_key=f"mention:{message.id}",
+    )
+
+
+def _names_in(name: str, text: str) -> bool:
+    return re.search(rf"@{re.escape(name.lower())}(?![\w])", text) is not None

@@ -1,0 +1,1 @@
+"""Demo workspaces for trying ReHome (`python -m rehome demo`)."""

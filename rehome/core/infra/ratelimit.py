@@ -1,0 +1,80 @@
+"""Fixed-window rate limits in Redis, checked and counted atomically.
+
+One Lua call checks every window a request counts against (say 5 a minute
+per user, 50 a day per user, 500 a day per workspace) and only then counts it
+in all of them, so concurrent requests can never slip past a limit.
+Subjects are user, account or workspace ids, never a client-supplied IP.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rehome.core.infra.errors import RateLimited
+from rehome.core.infra.kv import get_redis
+
+_HIT = """
+local cost = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i])
+  local current = tonumber(redis.call('GET', key) or '0')
+  if current + cost > limit then
+    return i
+  end
+end
+for i, key in ipairs(KEYS) do
+  if redis.call('INCRBY', key, cost) == cost then
+    redis.call('PEXPIRE', key, ARGV[2 * i + 1])
+  end
+end
+return 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    name: str
+    limit: int
+    window: int  # seconds
+
+    def key(self, subject: str | int, now: float) -> str:
+        return f"rl:{self.name}:{subject}:{int(now // self.window)}"
+
+    def retry_after(self, now: float) -> int:
+        return int(self.window - now % self.window) + 1
+
+
+def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
+    """Count one request against every (limit, subject), or raise `RateLimited`."""
+    now = time.time()
+    keys = [limit.key(subject, now) for limit, subject in checks]
+    args: list[int] = [cost]
+    for limit, _ in checks:
+        args += [limit.limit, (limit.window + 5) * 1000]
+    blocked = int(get_redis().eval(_HIT, len(keys), *keys, *args))
+    if blocked:
+        limit = checks[blocked - 1][0]
+        raise RateLimited(limit.retry_after(now))
+
+
+def check(limit: Limit, subject: str | int) -> None:
+    """Raise `RateLimited` if the window is already full, without counting."""
+    now = time.time()
+    current = int(get_redis().get(limit.key(subject, now)) or 0)
+    if current >= limit.limit:
+        raise RateLimited(limit.retry_after(now))
+
+
+def count(limit: Limit, subject: str | int) -> None:
+    """Count one event (e.g. a failed login) whether or not the window is full."""
+    now = time.time()
+    pipe = get_redis().pipeline()
+    key = limit.key(subject, now)
+    pipe.incr(key)
+    pipe.expire(key, limit.window + 5)
+    pipe.execute()
+
+
+def clear(limit: Limit, subject: str | int) -> None:
+    get_redis().delete(limit.key(subject, time.time()))

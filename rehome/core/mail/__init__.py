@@ -1,0 +1,1 @@
+"""Outgoing mail (F-35): queued after commit, sent by a job."""

@@ -1,0 +1,221 @@
+"""Projects of a workspace: listing for everyone, changes for admins (F-04)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from rehome.core.access import (
+    Action,
+    Actor,
+    project_people_filter,
+    project_scope,
+    require_admin,
+    visible_project_filter,
+)
+from rehome.core.activity import log as audit
+from rehome.core.infra.clock import today, utcnow
+from rehome.core.infra.errors import Conflict
+from rehome.core.models import Project, ProjectMembership, Task, User
+from rehome.core.projects.views import ProjectOut, project_out
+from rehome.core.realtime import events
+from rehome.core.vocab import EventKind, Role
+from rehome.core.workspace.people import Person, person
+
+
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=5000)
+    address: str = Field(default="", max_length=300)
+    budget_cents: int | None = Field(default=None, ge=0, le=10**13)
+
+
+class ProjectPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=5000)
+    address: str | None = Field(default=None, max_length=300)
+    budget_cents: int | None = Field(default=None, ge=0, le=10**13)
+
+    @model_validator(mode="after")
+    def _no_null_text(self) -> ProjectPatch:
+        for field in ("name", "description", "address"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null.")
+        return self
+
+
+class ProjectDetail(ProjectOut):
+    people: list[Person]
+    open_tasks: int
+    overdue_tasks: int
+    blocked_tasks: int
+
+
+def list_projects(session: Session, actor: Actor, include_archived: bool = False) -> list[ProjectOut]:
+    """The actor's projects with their role in each, in one query."""
+    query = (
+        select(Project, ProjectMembership.role)
+        .outerjoin(
+            ProjectMembership,
+            and_(ProjectMembership.project_id == Project.id, ProjectMembership.user_id == actor.user_id),
+        )
+        .where(visible_project_filter(actor, include_archived=include_archived))
+        .order_by(Project.name, Project.id)
+    )
+    return [
+        project_out(project, Role.ADMIN if actor.is_admin else Role(role))
+        for project, role in session.exec(query)
+    ]
+
+
+def project_detail(session: Session, actor: Actor, project_id: int) -> ProjectDetail:
+    scope = project_scope(session, actor, project_id)
+    people = session.exec(
+        select(User).where(project_people_filter(scope.project_id, actor.workspace_id)).order_by(User.name)
+    ).all()
+    counts = task_counts(session, scope.project_id, hide_internal=not scope.sees_internal)
+    return ProjectDetail(
+        **project_out(scope.project, scope.role).model_dump(),
+        people=[person(actor, user, scope.sees_contacts) for user in people],
+        **counts,
+    )
+
+
+def task_counts(session: Session, project_id: int, hide_internal: bool) -> dict[str, int]:
+    """Open, overdue and blocked counts with one aggregate query."""
+    open_ = Task.status != "done"
+    query = select(
+        func.count().filter(open_),
+        func.count().filter(open_, Task.due_date < today()),  # type: ignore[operator]
+        func.count().filter(Task.status == "blocked"),
+    ).where(Task.project_id == project_id)
+    if hide_internal:
+        query = query.where(Task.internal.is_(False))  # type: ignore[attr-defined]
+    open_tasks, overdue, blocked = session.exec(query).one()
+    return {"open_tasks": open_tasks, "overdue_tasks": overdue, "blocked_tasks": blocked}
+
+
+def create_project(session: Session, actor: Actor, data: ProjectCreate) -> ProjectOut:
+    require_admin(actor)
+    project = Project(workspace_id=actor.workspace_id, created_by=actor.user_id, **data.model_dump())
+    session.add(project)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "project.created",
+        project_id=project.id,
+        target_type="project",
+        target_id=project.id,
+        name=project.name,
+    )
+    return project_out(project, Role.ADMIN)
+
+
+def update_project(session: Session, actor: Actor, project_id: int, data: ProjectPatch) -> ProjectOut:
+    require_admin(actor)
+    scope = project_scope(session, actor, project_id, Action.MANAGE)
+    changes = data.model_dump(exclude_unset=True)
+    project = scope.project
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.updated_at = utcnow()
+    session.add(project)
+    events.emit(session, int(project.id or 0), EventKind.PROJECT_CHANGED)
+    audit.record(
+        session,
+        actor,
+        "project.updated",
+        project_id=project.id,
+        target_type="project",
+        target_id=project.id,
+        fields=sorted(changes),
+    )
+    return project_out(project, Role.ADMIN)
+
+
+def archive_project(session: Session, actor: Actor, project_id: int) -> ProjectOut:
+    require_admin(actor)
+    scope = project_scope(session, actor, project_id)
+    project = scope.project
+    if project.archived_at is not None:
+        raise Conflict("This project is already archived.")
+    project.archived_at = utcnow()
+    session.add(project)
+    events.emit(session, int(project.id or 0), EventKind.PROJECT_CHANGED)
+    audit.record(
+        session, actor, "project.archived", project_id=project.id, target_type="project", target_id=project.id
+    )
+    return project_out(project, Role.ADMIN)
+
+
+class ProjectCard(BaseModel):
+    id: int
+    name: str
+    address: str
+    role: str
+    open_tasks: int
+    overdue_tasks: int
+    blocked_tasks: int
+
+
+def project_cards(session: Session, actor: Actor) -> list[ProjectCard]:
+    """The project list with task counts: two queries whatever the number of projects."""
+    listed = list_projects(session, actor)
+    ids = [p.id for p in listed]
+    open_ = Task.status != "done"
+    rows = (
+        session.exec(
+            select(
+                Task.project_id,
+                Task.internal,
+                func.count().filter(open_),
+                func.count().filter(open_, Task.due_date < today()),  # type: ignore[operator]
+                func.count().filter(Task.status == "blocked"),
+            )
+            .where(Task.project_id.in_(ids))  # type: ignore[attr-defined]
+            .group_by(Task.project_id, Task.internal)
+        ).all()
+        if ids
+        else []
+    )
+    roles = {p.id: p.role for p in listed}
+    counts: dict[int, list[int]] = {i: [0, 0, 0] for i in ids}
+    for project_id, internal, open_count, overdue, blocked in rows:
+        if internal and roles[project_id] == Role.CLIENT.value:
+            continue
+        totals = counts[project_id]
+        totals[0] += open_count
+        totals[1] += overdue
+        totals[2] += blocked
+    return [
+        ProjectCard(
+            id=p.id,
+            name=p.name,
+            address=p.address,
+            role=p.role,
+            open_tasks=counts[p.id][0],
+            overdue_tasks=counts[p.id][1],
+            blocked_tasks=counts[p.id][2],
+        )
+        for p in listed
+    ]
+
+
+def restore_project(session: Session, actor: Actor, project_id: int) -> ProjectOut:
+    """Un-archive: the project is visible and writable for its members again."""
+    require_admin(actor)
+    project = project_scope(session, actor, project_id).project
+    if project.archived_at is None:
+        raise Conflict("This project is not archived.")
+    project.archived_at = None
+    project.updated_at = utcnow()
+    session.add(project)
+    events.emit(session, int(project.id or 0), EventKind.PROJECT_CHANGED)
+    audit.record(
+        session, actor, "project.restored", project_id=project.id, target_type="project", target_id=project.id
+    )
+    return project_out(project, Role.ADMIN)

@@ -1,0 +1,39 @@
+"""People as others see them: names for ids in one query, contacts only for
+those whose role may see them (F-07).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from rehome.core.access import Actor
+from rehome.core.models import User
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Names for a batch of user ids in one query (never one per row)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = session.exec(select(User.id, User.name).where(User.id.in_(wanted)))  # type: ignore[union-attr]
+    return {int(uid): name for uid, name in rows}
+
+
+def person(viewer: Actor, user: User, sees_contacts: bool) -> Person:
+    show = sees_contacts or user.id == viewer.user_id
+    return Person(
+        id=int(user.id or 0),
+        name=user.name,
+        email=user.email if show else None,
+        phone=user.phone if show else None,
+    )
