@@ -47,6 +47,14 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.CLIENT: _PARTICIPANT | {Action.EDIT_TASK},
 }
 _STAFF = frozenset({Role.ADMIN, Role.TEAM})
+_VISIBILITY = {Role.CLIENT: 0, Role.CONSULTANT: 1, Role.TEAM: 2, Role.ADMIN: 2}
+
+
+def visibility_level(role: Role) -> int:
+    """How much of a project a role sees: clients no internal items; consultants
+    internal items but no contacts or costs; team and admins everything. A
+    text written for one level may be shown to the same level or above."""
+    return _VISIBILITY[role]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from rehome.core.access import Actor, require_admin
 from rehome.core.agent import governance, stream
-from rehome.core.agent.threads import RunOut, run_out, thread_scope
+from rehome.core.agent.thread_views import RunOut, run_out
+from rehome.core.agent.threads import thread_scope
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import NotFound
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of

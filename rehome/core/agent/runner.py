@@ -25,7 +25,8 @@ from rehome.core.agent.calls import Cancelled, stream_once
 from rehome.core.agent.context import build_context, estimate_tokens
 from rehome.core.agent.prompt import build_request as make_request
 from rehome.core.agent.prompt import citation_links, clean_citations
-from rehome.core.agent.providers import cost_cents, make_provider
+from rehome.core.agent.providers import make_provider
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.agent.threads import history
 from rehome.core.agent.types import BuiltContext, ProviderError, ProviderRequest, Usage
 from rehome.core.auth.sessions import actor_for

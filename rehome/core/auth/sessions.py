@@ -95,4 +95,4 @@ def revoke_user_sessions(session: Session, user_id: int, keep_token: str | None 
 
 def _announce(session: Session, user_id: int) -> None:
     """Open pages of this user re-check their session at once (live relays)."""
-    events.emit_to_user(session, user_id, EventKind.SESSIONS_REVOKED)
+    events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)

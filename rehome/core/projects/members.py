@@ -62,6 +62,7 @@ def set_member(session: Session, actor: Actor, project_id: int, user_id: int, da
     user = workspace_user(session, actor, user_id)
     upsert_membership(session, scope.project_id, user_id, data.role)
     events.emit(session, scope.project_id, EventKind.PROJECT_CHANGED)
+    events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)  # their open answers re-check
     audit.record(
         session,
         actor,
@@ -87,6 +88,7 @@ def remove_member(session: Session, actor: Actor, project_id: int, user_id: int)
     if not result.rowcount:
         raise NotFound("This user is not a member of the project.")
     events.emit(session, scope.project_id, EventKind.PROJECT_CHANGED)
+    events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)
     audit.record(
         session,
         actor,

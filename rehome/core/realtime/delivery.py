@@ -23,7 +23,7 @@ from sqlmodel import Session
 from rehome.core.access import Actor, ProjectScope, project_scope, visible_messages, visible_tasks
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.chat.views import MessageOut, messages_out
-from rehome.core.infra.bus import BusEvent
+from rehome.core.infra.bus import BusEvent, project_channel, user_channel
 from rehome.core.models import Message, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
 from rehome.core.tasks.views import TaskOut, tasks_out
@@ -75,14 +75,19 @@ def needs_recheck(viewer: Viewer | None, batch: list[BusEvent]) -> bool:
     caught by the periodic re-check."""
     if viewer is None or time.monotonic() - viewer.checked_at >= RECHECK_EVERY:
         return True
-    return any(e.kind in (EventKind.SESSIONS_REVOKED, EventKind.PROJECT_CHANGED) for e in batch)
+    return any(e.kind in (EventKind.ACCESS_CHANGED, EventKind.PROJECT_CHANGED) for e in batch)
 
 
 def changes_for(
     session: Session, viewer: Viewer, batch: list[BusEvent], filters: BoardFilters
 ) -> LiveChanges:
-    """What this batch means for this viewer, rows read through the access layer."""
+    """What this batch means for this viewer, rows read through the access layer.
+
+    Only the events of the viewer's project and of the viewer themself count:
+    a relay handed any other channel's events delivers nothing from them."""
     scope = viewer.scope
+    own = {project_channel(scope.project_id), user_channel(viewer.actor.user_id)}
+    batch = [event for event in batch if event.channel in own]
     out = _rows_for_role(session, scope, batch, filters)
     for event in batch:
         visible = scope.sees_internal or not event.data.get("internal")

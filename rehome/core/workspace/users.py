@@ -15,6 +15,8 @@ from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Conflict, NotFound
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.models import ApiToken, User, Workspace
+from rehome.core.realtime import events
+from rehome.core.vocab import EventKind
 
 
 class UserOut(BaseModel):
@@ -93,6 +95,8 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserPatch) -
     changes = data.model_dump(exclude_unset=True)
     if user_id == actor.user_id and (changes.get("disabled") or changes.get("is_admin") is False):
         raise Conflict("You cannot disable yourself or remove your own admin rights.")
+    if "is_admin" in changes and changes["is_admin"] != user.is_admin:
+        events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)  # open pages re-check now
     for field in ("name", "phone", "is_admin"):
         if field in changes:
             setattr(user, field, changes[field])
