@@ -6,9 +6,10 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
-from rehome.core.infra.db import session_scope
+from rehome.core.infra.db import get_engine, session_scope
 from rehome.core.models import ApiToken, Task
 from rehome.ui.account.state import AccountState
 from rehome.ui.admin.state_users import AdminUsersState
@@ -90,3 +91,24 @@ def test_a_page_load_fills_the_top_bar_and_the_work_runs_in_one_transaction(worl
     assert account.flash == "Token not found."
     with session_scope() as s:
         assert s.get(ApiToken, token.id).revoked_at is None  # type: ignore[union-attr]
+
+
+def test_a_board_move_costs_one_transaction(world: World) -> None:
+    root = tab(session_cookie(world.users["team"]), f"/projects/{world.projects['p1']}")
+    board = state_of(root, BoardState)
+    board.project_id = world.projects["p1"]
+    call(board, "load_board")
+    commits: list[int] = []
+
+    def count(_conn: object) -> None:
+        commits.append(1)
+
+    event.listen(get_engine(), "commit", count)
+    try:
+        call(board, "move", item_id=str(world.tasks["p1"]), column_id="done", index=0)
+    finally:
+        event.remove(get_engine(), "commit", count)
+    assert board.flash == ""
+    assert len(commits) == 1
+    with session_scope() as s:
+        assert s.get(Task, world.tasks["p1"]).status == "done"  # type: ignore[union-attr]
