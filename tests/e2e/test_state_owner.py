@@ -90,7 +90,7 @@ def test_a_closed_tabs_token_gives_other_sockets_nothing(app_url, browser) -> No
     )
     other.close()
     for updates in (anonymous, foreign):
-        dump = json.dumps(updates)
+        dump = json.dumps(updates, ensure_ascii=False)
         assert updates, "the backend answered"
         assert token not in dump
         assert not [title for title in internal if title in dump]
@@ -131,7 +131,7 @@ def test_a_client_cannot_point_the_live_relay_at_another_firms_project(app_url, 
         updates = listening.result()
         admin_ctx.close()
     intruder.close()
-    dump = json.dumps(updates)
+    dump = json.dumps(updates, ensure_ascii=False)
     assert north["name"] in dump, "the intruder's own project opened"
     assert typist not in dump  # the other firm's admin typing never reaches them
     assert h.KITCHEN.split(" · ")[0] not in dump
