@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, workspace_user
 from rehome.core.activity import log as audit
@@ -81,10 +81,10 @@ def list_users(
     query = select(User).where(User.workspace_id == actor.workspace_id)
     if q.strip():
         pattern = f"%{q.strip().lower()[:100]}%"
-        query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))  # type: ignore[attr-defined]
+        query = query.where(or_(col(User.name).ilike(pattern), col(User.email).ilike(pattern)))
     if after_id:
-        query = query.where(User.id > after_id)  # type: ignore[operator]
-    rows = session.exec(query.order_by(User.id).limit(limit + 1)).all()  # type: ignore[arg-type]
+        query = query.where(col(User.id) > after_id)
+    rows = session.exec(query.order_by(col(User.id)).limit(limit + 1)).all()
     return page_of([user_out(u) for u in rows], limit, lambda u: u.id)
 
 
@@ -112,7 +112,7 @@ def _set_disabled(session: Session, user: User, disabled: bool) -> None:
         revoke_user_sessions(session, int(user.id or 0))
         session.exec(
             update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
             .values(revoked_at=utcnow())
         )
     elif not disabled:
