@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
-from sqlalchemy.orm import Mapped
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -107,7 +107,7 @@ class ProjectScope:
         if not self.can_edit_task(task):
             raise Forbidden("Clients can only change tasks assigned to them.")
 
-    def internal_filter(self, column: ColumnElement[bool] | Mapped[bool]) -> ColumnElement[bool]:
+    def internal_filter(self, column: SQLCoreOperations[bool]) -> ColumnElement[bool]:
         return true() if self.sees_internal else column == false()
 
 
@@ -127,7 +127,9 @@ def visible_project_filter(actor: Actor, *, include_archived: bool = False) -> C
     return and_(*conditions)
 
 
-def internal_visible(actor: Actor, project_id: ColumnElement, internal: ColumnElement) -> ColumnElement[bool]:
+def internal_visible(
+    actor: Actor, project_id: SQLCoreOperations[int], internal: SQLCoreOperations[bool]
+) -> ColumnElement[bool]:
     """`ProjectScope.sees_internal` across many projects at once, in SQL."""
     if actor.is_admin:
         return true()
