@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, workspace_user
@@ -13,6 +13,7 @@ from rehome.core.activity import log as audit
 from rehome.core.auth.sessions import revoke_user_sessions
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Conflict, NotFound
+from rehome.core.infra.listing import contains
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.models import ApiToken, User, Workspace
 
@@ -80,8 +81,7 @@ def list_users(
     limit = max(1, min(limit, MAX_LIMIT))
     query = select(User).where(User.workspace_id == actor.workspace_id)
     if q.strip():
-        pattern = f"%{q.strip().lower()[:100]}%"
-        query = query.where(or_(col(User.name).ilike(pattern), col(User.email).ilike(pattern)))
+        query = query.where(contains(q.strip()[:100], User.name, User.email))  # % and _ taken literally
     if after_id:
         query = query.where(col(User.id) > after_id)
     rows = session.exec(query.order_by(col(User.id)).limit(limit + 1)).all()
