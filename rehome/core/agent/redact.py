@@ -18,6 +18,7 @@ from sqlalchemy import Select
 from sqlmodel import Session, col
 
 from rehome.core.access import ProjectScope, visible_files, visible_messages, visible_tasks
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import Message, StoredFile, Task
 
 HIDDEN = "_(Hidden: this line cites an item you can no longer see.)_"
@@ -48,8 +49,8 @@ def visible_refs(session: Session, scope: ProjectScope | None, refs: set[str]) -
         if kind not in readers:
             continue
         query, id_column = readers[kind]
-        rows = session.exec(query.with_only_columns(id_column).where(col(id_column).in_(ids)))
-        seen |= {f"{kind}-{row}" for row in rows}
+        rows = exec_rows(session, query.with_only_columns(id_column).where(col(id_column).in_(ids)))
+        seen |= {f"{kind}-{row[0]}" for row in rows}
     return seen
 
 

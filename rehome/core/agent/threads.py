@@ -5,7 +5,7 @@ queued run that the worker executes after commit."""
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
 from rehome.core.activity import log as audit
@@ -79,10 +79,10 @@ def list_threads(
             AgentThread.created_by == actor.user_id,
             AgentThread.project_id == project_id
             if project_id is not None
-            else AgentThread.project_id.is_(None),  # type: ignore[union-attr]
+            else col(AgentThread.project_id).is_(None),
             AgentThread.audience == audience,
         )
-        .order_by(AgentThread.updated_at.desc(), AgentThread.id.desc())  # type: ignore[attr-defined]
+        .order_by(col(AgentThread.updated_at).desc(), col(AgentThread.id).desc())
         .limit(50)
     ).all()
     return [thread_out(t) for t in rows]
@@ -121,9 +121,9 @@ def thread_messages(
     _, scope = thread_scope(session, actor, thread_id)
     rows = session.exec(
         select(AgentMessage)
-        .where(AgentMessage.thread_id == thread_id, AgentMessage.role.in_(["user", "assistant"]))  # type: ignore[attr-defined]
-        .order_by(AgentMessage.id.desc())
-        .limit(limit)  # type: ignore[union-attr]
+        .where(AgentMessage.thread_id == thread_id, col(AgentMessage.role).in_(["user", "assistant"]))
+        .order_by(col(AgentMessage.id).desc())
+        .limit(limit)
     ).all()
     return _as_seen(session, scope, [message_out(m) for m in reversed(rows)])
 
@@ -145,7 +145,7 @@ def _as_seen(
 def thread_runs(session: Session, actor: Actor, thread_id: int, limit: int = 50) -> list[RunOut]:
     thread_scope(session, actor, thread_id)
     rows = session.exec(
-        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(AgentRun.id.desc()).limit(limit)  # type: ignore[union-attr]
+        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(col(AgentRun.id).desc()).limit(limit)
     ).all()
     return [run_out(r) for r in rows]
 
@@ -230,9 +230,9 @@ def history(session: Session, thread_id: int) -> list[AgentMessage]:
     """The last turns of a thread, oldest first (what a question is asked with)."""
     rows = session.exec(
         select(AgentMessage)
-        .where(AgentMessage.thread_id == thread_id, AgentMessage.role.in_(["user", "assistant"]))  # type: ignore[attr-defined]
-        .order_by(AgentMessage.id.desc())
-        .limit(HISTORY_TURNS)  # type: ignore[union-attr]
+        .where(AgentMessage.thread_id == thread_id, col(AgentMessage.role).in_(["user", "assistant"]))
+        .order_by(col(AgentMessage.id).desc())
+        .limit(HISTORY_TURNS)
     ).all()
     return list(reversed(rows))
 
@@ -240,7 +240,7 @@ def history(session: Session, thread_id: int) -> list[AgentMessage]:
 def latest_run(session: Session, actor: Actor, thread_id: int) -> RunOut | None:
     thread_scope(session, actor, thread_id)
     run = session.exec(
-        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(AgentRun.id.desc()).limit(1)  # type: ignore[union-attr]
+        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(col(AgentRun.id).desc()).limit(1)
     ).first()
     return run_out(run) if run else None
 
@@ -251,8 +251,8 @@ def last_question(session: Session, actor: Actor, thread_id: int) -> str:
     message = session.exec(
         select(AgentMessage)
         .where(AgentMessage.thread_id == thread_id, AgentMessage.role == "user")
-        .order_by(AgentMessage.id.desc())
-        .limit(1)  # type: ignore[union-attr]
+        .order_by(col(AgentMessage.id).desc())
+        .limit(1)
     ).first()
     if message is None:
         raise NotFound("There is no question to retry yet.")

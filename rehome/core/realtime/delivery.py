@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import Actor, ProjectScope, project_scope, visible_messages, visible_tasks
 from rehome.core.auth.sessions import resolve_session
@@ -113,13 +113,13 @@ def _rows_for_role(
     task_ids = {int(e.data["task_id"]) for e in batch if e.kind in _TASK_KINDS}
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}
     if task_ids:
-        rows = list(session.exec(visible_tasks(scope).where(Task.id.in_(task_ids))))  # type: ignore[union-attr]
-        out.tasks = tasks_out(session, scope, rows)
+        tasks = list(session.exec(visible_tasks(scope).where(col(Task.id).in_(task_ids))))
+        out.tasks = tasks_out(session, scope, tasks)
         out.tasks_gone = task_ids - {t.id for t in out.tasks}
         out.totals = column_totals(session, scope, filters)
     if message_ids:
-        rows = list(session.exec(visible_messages(scope).where(Message.id.in_(message_ids))))  # type: ignore[union-attr]
-        out.messages = messages_out(session, rows)
+        messages = list(session.exec(visible_messages(scope).where(col(Message.id).in_(message_ids))))
+        out.messages = messages_out(session, messages)
         out.messages_gone = message_ids - {m.id for m in out.messages}
     with _shared_lock:
         _shared[key] = out
