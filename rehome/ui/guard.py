@@ -28,10 +28,11 @@ import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVarTuple, cast
 
 import reflex as rx
 from pydantic import ValidationError
+from reflex_base.event import EventCallback
 from sqlmodel import Session
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope
@@ -43,7 +44,7 @@ from rehome.core.infra.errors import DomainError, Invalid, NotFound
 Kind = Literal["public", "signed_in", "admin", "project", "relay"]
 GUARD_ATTR = "__rehome_guard__"
 NO_ACCESS = "You no longer have access to that project."
-F = TypeVar("F", bound=Callable[..., Any])
+P = TypeVarTuple("P")
 
 # The session the owner check resolved for this event: (session digest, actor).
 resolved: ContextVar[tuple[str, Actor | None] | None] = ContextVar("rehome_resolved_actor", default=None)
@@ -68,33 +69,37 @@ def kind_of(fn: Callable[..., Any]) -> Kind | None:
     return getattr(fn, GUARD_ATTR, None)
 
 
-def public(fn: F) -> F:
+def public(fn: Callable[[Any, *P], Any]) -> EventCallback[*P]:
     """A handler that reads and writes no tenant data."""
     setattr(fn, GUARD_ATTR, "public")
-    return fn
+    return _event(fn)
 
 
-def relay(fn: F) -> F:
+def relay(fn: Callable[[Any, *P], Any]) -> EventCallback[*P]:
     """A background loop that checks the viewer on start and on every change."""
     setattr(fn, GUARD_ATTR, "relay")
-    return fn
+    return _event(fn, background=True)
 
 
-def signed_in(*, page: bool = False, on_error: str = "_refused") -> Callable[[Callable[..., Any]], Any]:
+def signed_in(*, page: bool = False, on_error: str = "_refused") -> Guard:
     """Any signed-in user; `page=True` also fills the top bar (name, unread)."""
     return _decorator("signed_in", None, page, on_error)
 
 
-def admin(*, page: bool = False, on_error: str = "_refused") -> Callable[[Callable[..., Any]], Any]:
+def admin(*, page: bool = False, on_error: str = "_refused") -> Guard:
     """A workspace admin; anyone else is sent to their projects."""
     return _decorator("admin", None, page, on_error)
 
 
-def in_project(
-    action: Action = Action.VIEW, *, on_error: str = "_refused"
-) -> Callable[[Callable[..., Any]], Any]:
+def in_project(action: Action = Action.VIEW, *, on_error: str = "_refused") -> Guard:
     """Someone who may still do `action` in the page's project (`self.project_id`)."""
     return _decorator("project", action, False, on_error)
+
+
+def _event(fn: Callable[..., Any], *, background: bool = False) -> Any:
+    """Register `fn` as an event handler, as `@rx.event` does. Typed as the
+    handler Reflex makes of it, so views calling `State.handler(...)` check."""
+    return cast(Any, rx.event)(fn, background=background)
 
 
 def session_actor(state: Any, db: Session) -> Actor | None:
@@ -115,7 +120,13 @@ class _Spec:
     on_error: str
 
 
-def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> Callable[[Any], Any]:
+class Guard(Protocol):
+    """A guard decorator: takes `(self, ctx, *args)`, gives Reflex `(self, *args)`."""
+
+    def __call__(self, fn: Callable[[Any, Ctx, *P], Any], /) -> EventCallback[*P]: ...
+
+
+def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> Any:
     spec = _Spec(kind, action, page, on_error)
 
     def decorate(fn: Callable[..., Any]) -> Any:
@@ -153,7 +164,7 @@ def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> 
         wrapper.__signature__ = signature.replace(parameters=[params[0], *params[2:]])  # type: ignore[attr-defined]
         wrapper.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "ctx"}
         setattr(wrapper, GUARD_ATTR, kind)
-        return wrapper
+        return _event(wrapper)
 
     return decorate
 

@@ -10,7 +10,6 @@ from rehome.ui.session import SessionState
 
 
 class HomeState(SessionState):
-    @rx.event
     @public
     def route(self) -> rx.event.EventSpec:
         """Only whether the visitor's session is valid is read here."""

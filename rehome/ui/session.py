@@ -70,7 +70,6 @@ class SessionState(rx.State):
         self.flash = error.message
         return None
 
-    @rx.event
     @public
     def dismiss_flash(self) -> None:
         self.flash = ""

@@ -26,7 +26,6 @@ class AccountState(SessionState):
     def _reload_tokens(self, ctx: Ctx) -> None:
         self.tokens = api_tokens.list_tokens(ctx.db, ctx.actor)
 
-    @rx.event
     @signed_in(page=True)
     def load(self, ctx: Ctx) -> None:
         self.password_errors, self.password_saved, self.token_error = {}, False, ""
@@ -35,7 +34,6 @@ class AccountState(SessionState):
     def _password_refused(self, error: DomainError) -> None:
         self.password_errors, self.password_saved = field_errors(error), False
 
-    @rx.event
     @signed_in(on_error="_password_refused")
     def change_password(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         data = password_flows.PasswordChange(
@@ -46,7 +44,6 @@ class AccountState(SessionState):
         self.password_errors, self.password_saved = {}, True
         return rx.set_value("current_password", "")
 
-    @rx.event
     @signed_in()
     def token_created(self, ctx: Ctx, result: dict[str, Any]) -> None:
         """What the browser's token request answered (never the token itself)."""
@@ -55,14 +52,12 @@ class AccountState(SessionState):
         self.token_error = "" if ok else str(error.get("message") or "The token was not created.")[:200]
         self._reload_tokens(ctx)
 
-    @rx.event
     @signed_in()
     def revoke_token(self, ctx: Ctx, token_id: int) -> None:
         api_tokens.revoke_token(ctx.db, ctx.actor, int(token_id))
         ctx.db.flush()
         self._reload_tokens(ctx)
 
-    @rx.event
     @public
     def clear_token_error(self) -> None:
         self.token_error = ""

@@ -7,8 +7,6 @@ exactly, and `count_activity` gives the "of Y".
 
 from __future__ import annotations
 
-import reflex as rx
-
 from rehome.core.activity import log as audit
 from rehome.core.activity.feed import ActivityRow, activity_actions, count_activity, describe_activity
 from rehome.core.workspace.overview import Option, project_options
@@ -46,7 +44,6 @@ class AdminActivityState(AdminState):
         self.pages = max(1, -(-self.total // PER_PAGE))
         self.loaded = True
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:
         query = self.router.url.query_parameters
@@ -57,7 +54,6 @@ class AdminActivityState(AdminState):
         self.project_choices = project_options(ctx.db, ctx.actor)
         self._reload(ctx)
 
-    @rx.event
     @admin()
     def set_filter(self, ctx: Ctx, name: str, value: str) -> None:
         if name == "action":
@@ -67,7 +63,6 @@ class AdminActivityState(AdminState):
         self._starts = [0]
         self._reload(ctx)
 
-    @rx.event
     @admin()
     def go_page(self, ctx: Ctx, step: int) -> None:
         if str(step) == "1" and self._next_start:

@@ -99,26 +99,22 @@ class ListMixin(rx.State, mixin=True):
                 setattr(self, name, value)
             self.flash = error.message  # type: ignore[attr-defined]
 
-    @rx.event
     @admin()
     def search(self, ctx: Ctx, form: dict[str, Any]) -> None:
         self._change(ctx, q=str(form.get("q", ""))[:200], page=1)
 
-    @rx.event
     @admin()
     def sort_by(self, ctx: Ctx, column: str) -> None:
         column = str(column)
         descending = not self.descending if column == self.sort else False
         self._change(ctx, sort=column, descending=descending, page=1)
 
-    @rx.event
     @admin()
     def set_filter(self, ctx: Ctx, name: str, value: Any) -> None:
         name = str(name)
         if name in self.filters:
             self._change(ctx, filters={**self.filters, name: str(value)[:40]}, page=1)
 
-    @rx.event
     @admin()
     def go_page(self, ctx: Ctx, step: int) -> None:
         step = 1 if str(step) == "1" else -1
@@ -136,7 +132,6 @@ class ConfirmMixin(rx.State, mixin=True):
     pending_id: int = 0
     pending_label: str = ""
 
-    @rx.event
     @public
     def ask(self, action: str, item_id: int = 0, label: str = "") -> None:
         self.pending, self.pending_id, self.pending_label = (
@@ -145,7 +140,6 @@ class ConfirmMixin(rx.State, mixin=True):
             str(label)[:200],
         )
 
-    @rx.event
     @public
     def cancel_pending(self) -> None:
         self.pending = ""
@@ -166,7 +160,6 @@ class EditorMixin(rx.State, mixin=True):
     editing_id: int = 0
     form_errors: dict[str, str] = {}
 
-    @rx.event
     @public
     def set_editor_open(self, value: bool) -> None:
         self.editor_open = bool(value)

@@ -22,7 +22,6 @@ class OverviewState(AdminState):
     numbers: Overview = Overview.model_construct(**dict.fromkeys(Overview.model_fields, 0))
     recent: list[ActivityRow] = []
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:
         entries = audit.list_activity(ctx.db, ctx.actor, limit=RECENT).items
@@ -40,14 +39,12 @@ class AdminSearchState(AdminState):
         r = self.results
         return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.users)
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:
         self.q = self.router.url.query_parameters.get("q", "")[: search.MAX_QUERY]
         self.searched = bool(self.q.strip())
         self.results = search.search(ctx.db, ctx.actor, self.q)
 
-    @rx.event
     @public
     def submit(self, form: dict[str, Any]) -> Any:
         """Searching changes the URL (shareable, back button works); the load runs the query."""

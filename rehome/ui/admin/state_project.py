@@ -47,7 +47,6 @@ class AdminProjectState(ConfirmMixin, AdminState):
         self.flash = error.message
         return rx.redirect("/admin/projects")
 
-    @rx.event
     @admin(page=True, on_error="_gone")
     def load(self, ctx: Ctx) -> Any:
         match = _PATH.match(self.router.url.path or "")
@@ -67,7 +66,6 @@ class AdminProjectState(ConfirmMixin, AdminState):
     def _fields_refused(self, error: DomainError) -> None:
         self.form_errors = form_errors(error)
 
-    @rx.event
     @admin(on_error="_fields_refused")
     def save(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         projects.update_project(ctx.db, ctx.actor, self.pid, projects.ProjectPatch(**project_values(form)))
@@ -78,7 +76,6 @@ class AdminProjectState(ConfirmMixin, AdminState):
     def _role_refused(self, error: DomainError) -> None:
         self.flash = next(iter(form_errors(error).values()))
 
-    @rx.event
     @admin(on_error="_role_refused")
     def set_role(self, ctx: Ctx, user_id: int, role: str) -> Any:
         data = memberships.MemberSet.model_validate({"role": role})
@@ -88,7 +85,6 @@ class AdminProjectState(ConfirmMixin, AdminState):
     def _add_refused(self, error: DomainError) -> None:
         self.add_errors = form_errors(error)
 
-    @rx.event
     @admin(on_error="_add_refused")
     def add_member(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         uid, role = to_int(form.get("user_id", "")), str(form.get("role", ""))
@@ -102,7 +98,6 @@ class AdminProjectState(ConfirmMixin, AdminState):
         self.add_errors = {}
         return self._changed(ctx, "Member added.")
 
-    @rx.event
     @admin()
     def confirm_remove(self, ctx: Ctx) -> Any:
         uid = self._confirmed("remove")
@@ -114,7 +109,6 @@ class AdminProjectState(ConfirmMixin, AdminState):
     def _invite_refused(self, error: DomainError) -> None:
         self.invite_errors = form_errors(error)
 
-    @rx.event
     @admin(on_error="_invite_refused")
     def invite(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         values = {
@@ -130,14 +124,12 @@ class AdminProjectState(ConfirmMixin, AdminState):
         return self._changed(ctx, f"Invitation sent to {str(values['email']).strip()}.")
 
     # ---- archive and restore ------------------------------------------------------------------
-    @rx.event
     @admin()
     def archive(self, ctx: Ctx) -> Any:
         self.pending = ""
         projects.archive_project(ctx.db, ctx.actor, self.pid)
         return self._changed(ctx, "Project archived.")
 
-    @rx.event
     @admin()
     def restore(self, ctx: Ctx) -> Any:
         restore_project(ctx.db, ctx.actor, self.pid)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import reflex as rx
-
 from rehome.core import projects
 from rehome.core.infra.listing import Listing
 from rehome.core.infra.validation import parse_cents
@@ -47,7 +45,6 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:
         self._start("name", {"status": "active"})
@@ -55,19 +52,16 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         self._reload(ctx)
 
     # ---- create and edit ------------------------------------------------------------
-    @rx.event
     @public
     def open_new(self) -> None:
         self.editing_id, self.form, self.form_errors, self.editor_open = 0, EMPTY_PROJECT, {}, True
 
-    @rx.event
     @admin()
     def open_edit(self, ctx: Ctx, project_id: int) -> None:
         detail = projects.project_detail(ctx.db, ctx.actor, to_int(project_id) or 0)
         self.editing_id, self.form, self.form_errors = detail.id, project_form(detail), {}
         self.editor_open = True
 
-    @rx.event
     @admin(on_error="_form_refused")
     def save(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         values = project_values(form)
@@ -78,7 +72,6 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         return self._saved(ctx, "Project saved.")
 
     # ---- archive and restore -----------------------------------------------------------
-    @rx.event
     @admin()
     def confirm_archive(self, ctx: Ctx) -> None:
         pid = self._confirmed("archive")
@@ -87,7 +80,6 @@ class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
             ctx.db.flush()
             self._reload(ctx)
 
-    @rx.event
     @admin()
     def restore(self, ctx: Ctx, project_id: int) -> None:
         restore_project(ctx.db, ctx.actor, to_int(project_id) or 0)

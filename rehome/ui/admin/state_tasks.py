@@ -37,7 +37,6 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:
         query = self.router.url.query_parameters
@@ -57,7 +56,6 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
         self.people = user_options(ctx.db, ctx.actor)
         self._reload(ctx)
 
-    @rx.event
     @admin()
     def confirm_delete(self, ctx: Ctx) -> Any:
         task_id = self._confirmed("delete")

@@ -44,7 +44,6 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> Any:
         self._start("name", {"status": "all", "role": "all"})
@@ -55,13 +54,11 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         return AdminUsersState.open_edit(wanted) if wanted else None
 
     # ---- invite -------------------------------------------------------------------------------
-    @rx.event
     @admin()
     def open_invite(self, ctx: Ctx) -> None:
         self.project_choices = project_options(ctx.db, ctx.actor, include_archived=False)
         self.invite_errors, self.invite_version, self.invite_open = {}, self.invite_version + 1, True
 
-    @rx.event
     @public
     def set_invite_open(self, value: bool) -> None:
         self.invite_open = bool(value)
@@ -69,7 +66,6 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     def _invite_refused(self, error: DomainError) -> None:
         self.invite_errors = form_errors(error)
 
-    @rx.event
     @admin(on_error="_invite_refused")
     def invite(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         project = str(form.get("project_id", NO_PROJECT))
@@ -92,7 +88,6 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         return rx.toast.success(f"Invitation sent to {values['email'].strip().lower()}.")
 
     # ---- edit, disable, enable ------------------------------------------------------------------
-    @rx.event
     @admin()
     def open_edit(self, ctx: Ctx, user_id: int) -> None:
         found = users.user_out(workspace_user(ctx.db, ctx.actor, to_int(user_id) or 0))
@@ -108,7 +103,6 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
     def _update(self, ctx: Ctx, patch: dict[str, Any]) -> None:
         users.update_user(ctx.db, ctx.actor, self.editing_id, users.UserPatch.model_validate(patch))
 
-    @rx.event
     @admin(on_error="_form_refused")
     def save(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         phone = str(form.get("phone", "")).strip()
@@ -120,7 +114,6 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         self._update(ctx, patch)
         return self._saved(ctx, "User saved.")
 
-    @rx.event
     @admin(on_error="_form_refused")
     def toggle_disabled(self, ctx: Ctx) -> Any:
         """Disable (which ends their sessions and tokens at once) or enable the user."""

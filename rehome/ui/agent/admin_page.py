@@ -27,7 +27,6 @@ class AdminAgentState(AdminState):
     scopes: list[ScopeOption] = []
     scope: str = "0"
 
-    @rx.event
     @admin(page=True)
     def load(self, ctx: Ctx) -> Any:
         options = project_options(ctx.db, ctx.actor, include_archived=False)
@@ -39,7 +38,6 @@ class AdminAgentState(AdminState):
         self.scope = wanted if wanted in {s["value"] for s in self.scopes} else "0"
         return [CostState.refresh_costs, AgentState.open_scope(int(self.scope), Audience.ADMIN.value)]
 
-    @rx.event
     @admin()
     def set_scope(self, ctx: Ctx, value: str) -> Any:
         if value not in {s["value"] for s in self.scopes}:

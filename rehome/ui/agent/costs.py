@@ -29,7 +29,6 @@ class CostState(SessionState):
     days: list[DayBar] = []
     budgets: list[BudgetBar] = []
 
-    @rx.event
     @admin()
     def refresh_costs(self, ctx: Ctx) -> None:
         summary = ledger.cost_summary(ctx.db, ctx.actor)

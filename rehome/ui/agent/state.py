@@ -113,7 +113,6 @@ class AgentState(SessionState):
     def _agent_refused(self, error: DomainError) -> None:
         self.error = error.message
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def open_scope(self, ctx: Ctx, project_id: int, audience: str) -> Any:
         """Pick (or start) the newest thread of this scope and show it."""
@@ -129,7 +128,6 @@ class AgentState(SessionState):
         self._refresh(ctx)
         return AgentState.follow
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def select_thread(self, ctx: Ctx, thread_id: int) -> Any:
         if int(thread_id) not in {t["id"] for t in self.threads}:
@@ -138,7 +136,6 @@ class AgentState(SessionState):
         self._refresh(ctx)
         return AgentState.follow
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def new_thread(self, ctx: Ctx) -> None:
         data = threads.ThreadIn(audience=Audience(self.audience))
@@ -166,39 +163,32 @@ class AgentState(SessionState):
         self.lines = [*self.lines, question]
         self.streaming_run = answer.run.id  # this tab's relay hears of the run on the thread channel
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def ask(self, ctx: Ctx, form: dict[str, Any]) -> None:
         self._ask(ctx, str(form.get("question", "")).strip())
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def quick(self, ctx: Ctx, prompt: str) -> None:
         self._ask(ctx, str(prompt)[:200])
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def retry(self, ctx: Ctx) -> None:
         self._ask(ctx, threads.last_question(ctx.db, ctx.actor, self.thread_id))
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def keep_going(self, ctx: Ctx) -> None:
         self._ask(ctx, CONTINUE_PROMPT)
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def stop(self, ctx: Ctx) -> None:
         if self.streaming_run:
             ledger.cancel_run(ctx.db, ctx.actor, self.streaming_run)
 
-    @rx.event(background=True)
     @relay
     async def follow(self) -> None:
         """Hear of runs started on this thread anywhere (see `relay`)."""
         await agent_relay.follow(self)
 
-    @rx.event
     @signed_in(on_error="_agent_refused")
     def run_finished(self, ctx: Ctx, run_id: int) -> Any:
         """The run's token socket said it ended: show the stored answer."""
@@ -210,7 +200,6 @@ class AgentState(SessionState):
             return CostState.refresh_costs
         return None
 
-    @rx.event
     @public
     def copy(self, line_id: int) -> Any:
         line = next((x for x in self.lines if x["id"] == int(line_id)), None)

@@ -29,7 +29,6 @@ class AuthState(SessionState):
     def _clear(self) -> None:
         self.error, self.field_errors, self.sent = "", {}, False
 
-    @rx.event
     @public
     def load_login(self) -> rx.event.EventSpec | None:
         """Already signed in? Go straight on."""
@@ -38,12 +37,10 @@ class AuthState(SessionState):
             signed_in = session_actor(self, db) is not None
         return rx.redirect("/projects", replace=True) if signed_in else None
 
-    @rx.event
     @public
     def load_form(self) -> None:
         self._clear()
 
-    @rx.event
     @public
     def load_invite(self) -> None:
         self._clear()
@@ -57,7 +54,6 @@ class AuthState(SessionState):
         self.invite_ok = True
         self.invite_email, self.invite_workspace = info["email"], info["workspace"]
 
-    @rx.event
     @public
     def on_result(self, result: dict[str, Any]) -> None:
         """What the sign-in endpoint answered (a success has already navigated)."""
@@ -68,7 +64,6 @@ class AuthState(SessionState):
         self.field_errors = {k.split(".")[-1]: str(v) for k, v in (error.get("fields") or {}).items()}
         self.error = str(error.get("message") or "Something went wrong. Try again.")
 
-    @rx.event
     @public
     def on_reset_requested(self, result: dict[str, Any]) -> None:
         self.on_result(result)

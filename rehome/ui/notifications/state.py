@@ -20,24 +20,20 @@ class NotificationsState(SessionState):
         self.items = page.items
         self.unread = notifications.unread_count(ctx.db, ctx.actor)
 
-    @rx.event
     @signed_in(page=True)
     def load(self, ctx: Ctx) -> None:
         self._reload(ctx)
 
-    @rx.event
     @public
     def toggle_unread(self) -> Any:
         self.unread_only = not self.unread_only
         return NotificationsState.load
 
-    @rx.event
     @signed_in()
     def open(self, ctx: Ctx, notification_id: int, link: str) -> Any:
         notifications.mark_read(ctx.db, ctx.actor, [int(notification_id)])
         return rx.redirect(link if link.startswith("/") and not link.startswith("//") else "/projects")
 
-    @rx.event
     @signed_in()
     def mark_all_read(self, ctx: Ctx) -> None:
         notifications.mark_read(ctx.db, ctx.actor)

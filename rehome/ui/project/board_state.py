@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import reflex as rx
-
 from rehome.core import tasks
 from rehome.core.access import Action
 from rehome.core.infra.errors import DomainError
@@ -70,12 +68,10 @@ class BoardState(ProjectState):
         task_id = self.router.url.query_parameters.get("task", "")
         return BoardState.open_detail(int(task_id)) if task_id.isdigit() else None
 
-    @rx.event
     @in_project()
     def load_board(self, ctx: Ctx) -> None:
         self._reload(ctx)
 
-    @rx.event
     @public
     def set_filter(self, name: str, value: Any) -> Any:
         if name == "assignee":
@@ -84,7 +80,6 @@ class BoardState(ProjectState):
             setattr(self, f"f_{name}", bool(value))
         return BoardState.load_board
 
-    @rx.event
     @public
     def show_more(self, status: str) -> Any:
         if status in board.STATUSES:
@@ -110,7 +105,6 @@ class BoardState(ProjectState):
         self.flash = error.message
         return BoardState.load_board
 
-    @rx.event
     @in_project(Action.EDIT_TASK, on_error="_undo")
     def move(self, ctx: Ctx, item_id: str, column_id: str, index: int) -> None:
         """Drag and drop: place the card at `index` of the visible destination column."""
@@ -137,14 +131,12 @@ class BoardState(ProjectState):
         destination.insert(min(index, len(destination)), moved)
         self._set_column(status, destination)
 
-    @rx.event
     @in_project(Action.EDIT_TASK, on_error="_undo")
     def move_to(self, ctx: Ctx, task_id: int, status: str) -> None:
         """The menu way: send a card to the end of another column."""
         if status in board.STATUSES:
             tasks.update_task(ctx.db, ctx.actor, int(task_id), tasks.TaskPatch(status=status))
 
-    @rx.event
     @in_project(Action.EDIT_TASK, on_error="_undo")
     def nudge(self, ctx: Ctx, task_id: int, status: str, step: int) -> None:
         """The keyboard/menu way to reorder: one place up (-1) or down (+1)."""
@@ -161,21 +153,18 @@ class BoardState(ProjectState):
         tasks.update_task(ctx.db, ctx.actor, int(task_id), tasks.TaskPatch(**{key: ids[j]}))
 
     # ---- editor ------------------------------------------------------------------
-    @rx.event
     @public
     def open_new(self, status: str = "todo") -> None:
         self.editing_id, self.form_errors = 0, {}
         self.form = {**EMPTY_FORM, "status": status if status in board.STATUSES else "todo"}
         self.editor_open, self.detail_open = True, False
 
-    @rx.event
     @in_project()
     def open_edit(self, ctx: Ctx, task_id: int) -> None:
         task = tasks.get_task(ctx.db, ctx.actor, int(task_id))
         self.editing_id, self.form, self.form_errors = task.id, form_from_task(task), {}
         self.editor_open, self.detail_open = True, False
 
-    @rx.event
     @public
     def set_editor_open(self, value: bool) -> None:
         self.editor_open = bool(value)
@@ -183,7 +172,6 @@ class BoardState(ProjectState):
     def _form_refused(self, error: DomainError) -> None:
         self.form_errors = field_errors(error)  # the dialog stays open with what was typed
 
-    @rx.event
     @in_project(on_error="_form_refused")
     def save_task(self, ctx: Ctx, form_data: dict[str, Any]) -> None:
         scope = ctx.scope
@@ -198,7 +186,6 @@ class BoardState(ProjectState):
         self._reload(ctx)
 
     # ---- detail and delete -----------------------------------------------------------
-    @rx.event
     @in_project()
     def open_detail(self, ctx: Ctx, task_id: int) -> None:
         task = tasks.get_task(ctx.db, ctx.actor, int(task_id))
@@ -214,22 +201,18 @@ class BoardState(ProjectState):
         }
         self.detail_open = True
 
-    @rx.event
     @public
     def set_detail_open(self, value: bool) -> None:
         self.detail_open = bool(value)
 
-    @rx.event
     @public
     def ask_delete(self, task_id: int) -> None:
         self.confirm_delete_id = int(task_id)
 
-    @rx.event
     @public
     def cancel_delete(self) -> None:
         self.confirm_delete_id = 0
 
-    @rx.event
     @in_project(Action.DELETE_TASK)
     def confirm_delete(self, ctx: Ctx) -> None:
         task_id, self.confirm_delete_id = self.confirm_delete_id, 0

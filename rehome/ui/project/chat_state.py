@@ -39,7 +39,6 @@ class ChatState(ProjectState):
         self.has_older = page.next_cursor is not None
         self.editing_id = 0
 
-    @rx.event
     @in_project()
     def load_older(self, ctx: Ctx) -> None:
         if not self.lines or not self.has_older:
@@ -57,7 +56,6 @@ class ChatState(ProjectState):
         kept += sorted((line for line in by_id.values() if line["id"] > newest), key=lambda line: line["id"])
         self.lines = kept[-KEEP:]
 
-    @rx.event
     @in_project()
     def set_draft(self, ctx: Ctx, value: str) -> None:
         self.draft = value[: messages.MAX_BODY]
@@ -72,14 +70,12 @@ class ChatState(ProjectState):
         if value.strip():
             presence.typing(ctx.project_id, ctx.actor.user_id, ctx.actor.name, internal=self.draft_internal)
 
-    @rx.event
     @public
     def pick_mention(self, name: str) -> Any:
         self.draft = _MENTION_TAIL.sub(f"@{name} ", self.draft)
         self.suggestions = []
         return rx.set_focus("chat-draft")
 
-    @rx.event
     @public
     def set_draft_internal(self, value: bool) -> None:
         self.draft_internal = bool(value) and self.can_mark_internal
@@ -87,7 +83,6 @@ class ChatState(ProjectState):
     def _chat_refused(self, error: DomainError) -> None:
         self.chat_error = error.message  # the draft stays as typed
 
-    @rx.event
     @in_project(Action.POST_MESSAGE, on_error="_chat_refused")
     def send(self, ctx: Ctx) -> None:
         try:
@@ -99,19 +94,16 @@ class ChatState(ProjectState):
         self._apply_messages([posted], set())
         self.draft, self.suggestions, self.chat_error = "", [], ""
 
-    @rx.event
     @public
     def start_edit(self, message_id: int) -> None:
         line = next((x for x in self.lines if x["id"] == int(message_id)), None)
         if line is not None and line["author_id"] == self.my_id:
             self.editing_id = line["id"]
 
-    @rx.event
     @public
     def cancel_edit(self) -> None:
         self.editing_id = 0
 
-    @rx.event
     @in_project(on_error="_chat_refused")
     def save_edit(self, ctx: Ctx, form: dict[str, Any]) -> None:
         try:
@@ -123,17 +115,14 @@ class ChatState(ProjectState):
         self._apply_messages([edited], set())
         self.editing_id, self.chat_error = 0, ""
 
-    @rx.event
     @public
     def ask_delete_message(self, message_id: int) -> None:
         self.confirm_delete_message = int(message_id)
 
-    @rx.event
     @public
     def cancel_delete_message(self) -> None:
         self.confirm_delete_message = 0
 
-    @rx.event
     @in_project()
     def delete_message(self, ctx: Ctx) -> None:
         message_id, self.confirm_delete_message = self.confirm_delete_message, 0

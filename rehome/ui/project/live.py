@@ -69,7 +69,6 @@ class LiveState(ProjectState):
         if names != self.typing_names:
             self.typing_names = names
 
-    @rx.event(background=True)
     @relay
     async def run(self) -> Any:
         """The tab's live loop. It reads only the channels of the project the

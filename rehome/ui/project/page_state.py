@@ -32,7 +32,6 @@ class ProjectPageState(ProjectState):
         self.flash = error.message
         return rx.redirect("/projects", replace=True)
 
-    @rx.event
     @signed_in(page=True, on_error="_leave")
     async def load(self, ctx: Ctx) -> Any:
         project_id = self._route_project_id()
@@ -47,7 +46,6 @@ class ProjectPageState(ProjectState):
         (await self.get_state(ChatState))._open(ctx)
         return [LiveState.run, *self._agent_if_shown(), *([opened_task] if opened_task else [])]
 
-    @rx.event
     @public
     def set_tab(self, tab: str) -> Any:
         self.tab = tab if tab in TABS else "board"

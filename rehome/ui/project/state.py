@@ -68,7 +68,6 @@ class ProjectState(SessionState):
         self.sees_costs = scope.sees_costs
         self.people = [PersonChip(id=p.id, name=p.name, initials=initials(p.name)) for p in detail.people]
 
-    @rx.event
     @in_project()
     def set_notify_level(self, ctx: Ctx, level: str) -> Any:
         data = notifications.LevelSet.model_validate({"level": level})

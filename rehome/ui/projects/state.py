@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import reflex as rx
-
 from rehome.core import projects
 from rehome.ui.guard import Ctx, signed_in
 from rehome.ui.session import SessionState
@@ -13,7 +11,6 @@ class ProjectsState(SessionState):
     cards: list[projects.ProjectCard] = []
     loaded: bool = False
 
-    @rx.event
     @signed_in(page=True)
     def load(self, ctx: Ctx) -> None:
         self.cards = projects.project_cards(ctx.db, ctx.actor)
