@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.core.search.service import SearchHit
 from rehome.ui.admin.page_overview import global_search
@@ -12,7 +15,7 @@ from rehome.ui.admin.table import admin_page
 _R = AdminSearchState.results
 
 
-def _hit(hit: rx.Var[SearchHit]) -> rx.Component:
+def _hit(hit: ObjectVar[SearchHit]) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.link(hit.title, href=hit.link, weight="medium", class_name="search-hit"),
@@ -30,6 +33,7 @@ def _hit(hit: rx.Var[SearchHit]) -> rx.Component:
 
 
 def _group(title: str, icon: str, hits: rx.Var[list[SearchHit]], group_id: str) -> rx.Component:
+    hits = cast(ArrayVar[list[SearchHit]], hits)  # Reflex types a field of an object var as a plain Var
     return rx.cond(
         hits.length() > 0,
         rx.card(

@@ -15,6 +15,7 @@ from rehome.ui.admin.table import admin_page
 from rehome.ui.agent.costs import CostState, cost_widget
 from rehome.ui.agent.state import AgentState
 from rehome.ui.agent.view import ADMIN_PROMPTS, agent_chat
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, admin
 
 
@@ -24,8 +25,8 @@ class ScopeOption(TypedDict):
 
 
 class AdminAgentState(AdminState):
-    scopes: list[ScopeOption] = []
-    scope: str = "0"
+    scopes: ListField[list[ScopeOption]] = list_field()
+    scope: rx.Field[str] = rx.field("0")
 
     @admin(page=True)
     def load(self, ctx: Ctx) -> Any:

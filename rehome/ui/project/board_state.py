@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import reflex as rx
+
 from rehome.core import tasks
 from rehome.core.access import Action
 from rehome.core.infra.errors import DomainError
 from rehome.core.tasks import board
 from rehome.core.tasks.views import TaskOut
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, in_project, public
 from rehome.ui.project.models import Card, card
 from rehome.ui.project.state import ProjectState
@@ -17,23 +20,23 @@ from rehome.ui.session import field_errors
 
 
 class BoardState(ProjectState):
-    col_backlog: list[Card] = []
-    col_todo: list[Card] = []
-    col_in_progress: list[Card] = []
-    col_blocked: list[Card] = []
-    col_done: list[Card] = []
-    totals: dict[str, int] = {}
-    f_assignee: str = "all"
-    f_mine: bool = False
-    f_overdue: bool = False
-    f_blocked: bool = False
-    editor_open: bool = False
-    editing_id: int = 0
-    form: dict[str, str] = EMPTY_FORM
-    form_errors: dict[str, str] = {}
-    detail_open: bool = False
-    detail: dict[str, Any] = {}
-    confirm_delete_id: int = 0
+    col_backlog: ListField[list[Card]] = list_field()
+    col_todo: ListField[list[Card]] = list_field()
+    col_in_progress: ListField[list[Card]] = list_field()
+    col_blocked: ListField[list[Card]] = list_field()
+    col_done: ListField[list[Card]] = list_field()
+    totals: ObjectField[dict[str, int]] = object_field(default_factory=dict)
+    f_assignee: rx.Field[str] = rx.field("all")
+    f_mine: rx.Field[bool] = rx.field(False)
+    f_overdue: rx.Field[bool] = rx.field(False)
+    f_blocked: rx.Field[bool] = rx.field(False)
+    editor_open: rx.Field[bool] = rx.field(False)
+    editing_id: rx.Field[int] = rx.field(0)
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_FORM)
+    form_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    detail_open: rx.Field[bool] = rx.field(False)
+    detail: ObjectField[dict[str, Any]] = object_field(default_factory=dict)
+    confirm_delete_id: rx.Field[int] = rx.field(0)
     _limits: dict[str, int] = {}
     _where: dict[int, str] = {}
 

@@ -13,6 +13,7 @@ from rehome.core.chat import messages
 from rehome.core.chat.views import MessageOut
 from rehome.core.infra.errors import DomainError
 from rehome.core.realtime import presence
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, in_project, public
 from rehome.ui.project.models import ChatLine, PersonChip, chat_line
 from rehome.ui.project.state import ProjectState
@@ -23,14 +24,14 @@ _MENTION_TAIL = re.compile(r"@([^\s@]{0,40})$")
 
 
 class ChatState(ProjectState):
-    lines: list[ChatLine] = []
-    has_older: bool = False
-    draft: str = ""
-    draft_internal: bool = False
-    suggestions: list[PersonChip] = []
-    editing_id: int = 0
-    chat_error: str = ""
-    confirm_delete_message: int = 0
+    lines: ListField[list[ChatLine]] = list_field()
+    has_older: rx.Field[bool] = rx.field(False)
+    draft: rx.Field[str] = rx.field("")
+    draft_internal: rx.Field[bool] = rx.field(False)
+    suggestions: ListField[list[PersonChip]] = list_field()
+    editing_id: rx.Field[int] = rx.field(0)
+    chat_error: rx.Field[str] = rx.field("")
+    confirm_delete_message: rx.Field[int] = rx.field(0)
 
     def _open(self, ctx: Ctx) -> None:
         """The newest page of the chat, for a page that just opened."""

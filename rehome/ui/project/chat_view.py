@@ -4,6 +4,7 @@ with @mention suggestions, typing indicator, edit/delete own messages."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.ui.components.markdown import safe_markdown
 from rehome.ui.project.chat_state import ChatState
@@ -13,7 +14,7 @@ from rehome.ui.project.models import ChatLine, PersonChip
 _WATCH = "window.rehome.chatScroll('chat-scroll', 'chat-load-older')"
 
 
-def _actions(line: rx.Var[ChatLine]) -> rx.Component:
+def _actions(line: ObjectVar[ChatLine]) -> rx.Component:
     mine = line.author_id == ChatState.my_id
     return rx.hstack(
         rx.cond(
@@ -42,7 +43,7 @@ def _actions(line: rx.Var[ChatLine]) -> rx.Component:
     )
 
 
-def _editor(line: rx.Var[ChatLine]) -> rx.Component:
+def _editor(line: ObjectVar[ChatLine]) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text_area(name="body", default_value=line.body, rows="3", width="100%", auto_focus=True),
@@ -57,7 +58,7 @@ def _editor(line: rx.Var[ChatLine]) -> rx.Component:
     )
 
 
-def _line(line: rx.Var[ChatLine]) -> rx.Component:
+def _line(line: ObjectVar[ChatLine]) -> rx.Component:
     return rx.hstack(
         rx.el.span(line.initials, class_name="assignee-chip chat-avatar"),
         rx.box(
@@ -95,7 +96,7 @@ def _line(line: rx.Var[ChatLine]) -> rx.Component:
     )
 
 
-def _suggestion(person: rx.Var[PersonChip]) -> rx.Component:
+def _suggestion(person: ObjectVar[PersonChip]) -> rx.Component:
     return rx.button(
         rx.avatar(fallback=person.initials, size="1", radius="full"),
         person.name,

@@ -17,6 +17,7 @@ from rehome.core.infra.errors import DomainError
 from rehome.core.realtime import delivery as live
 from rehome.core.realtime import presence
 from rehome.core.tasks.board import BoardFilters
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, relay
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
@@ -54,8 +55,8 @@ def _read(
 
 
 class LiveState(ProjectState):
-    online: list[PersonChip] = []
-    typing_names: list[str] = []
+    online: ListField[list[PersonChip]] = list_field()
+    typing_names: ListField[list[str]] = list_field()
     _generation: int = 0
     _typing: dict[int, tuple[str, float]] = {}
 

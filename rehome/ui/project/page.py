@@ -4,6 +4,7 @@ Board, Chat, Files and Agent tabs."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.ui.agent.view import PARTICIPANT_PROMPTS, agent_chat
 from rehome.ui.layout import app_shell
@@ -15,7 +16,7 @@ from rehome.ui.project.page_state import ProjectPageState
 from rehome.ui.project.state import ProjectState
 
 
-def _online(person: rx.Var[PersonChip]) -> rx.Component:
+def _online(person: ObjectVar[PersonChip]) -> rx.Component:
     return rx.tooltip(
         rx.box(
             rx.avatar(fallback=person.initials, size="2", radius="full"),

@@ -26,7 +26,7 @@ TABS = ("board", "chat", "files", "agent")
 
 
 class ProjectPageState(ProjectState):
-    tab: str = "board"
+    tab: rx.Field[str] = rx.field("board")
 
     def _leave(self, error: DomainError) -> Any:
         self.flash = error.message

@@ -17,6 +17,7 @@ from rehome.core.access import Action, ProjectScope
 from rehome.core.infra import bus
 from rehome.core.projects import project_detail
 from rehome.core.vocab import Role
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, in_project
 from rehome.ui.project.models import PersonChip, initials
 from rehome.ui.session import SessionState
@@ -25,19 +26,19 @@ _PROJECT_PATH = re.compile(r"^/projects/(\d{1,10})/?$")
 
 
 class ProjectState(SessionState):
-    project_id: int = 0
-    project_name: str = ""
-    project_address: str = ""
-    role: str = ""
-    my_id: int = 0
-    can_create_task: bool = False
-    can_edit_tasks: bool = False
-    can_delete_task: bool = False
-    can_mark_internal: bool = False
-    can_moderate: bool = False
-    sees_costs: bool = False
-    people: list[PersonChip] = []
-    notify_level: str = "all"
+    project_id: rx.Field[int] = rx.field(0)
+    project_name: rx.Field[str] = rx.field("")
+    project_address: rx.Field[str] = rx.field("")
+    role: rx.Field[str] = rx.field("")
+    my_id: rx.Field[int] = rx.field(0)
+    can_create_task: rx.Field[bool] = rx.field(False)
+    can_edit_tasks: rx.Field[bool] = rx.field(False)
+    can_delete_task: rx.Field[bool] = rx.field(False)
+    can_mark_internal: rx.Field[bool] = rx.field(False)
+    can_moderate: rx.Field[bool] = rx.field(False)
+    sees_costs: rx.Field[bool] = rx.field(False)
+    people: ListField[list[PersonChip]] = list_field()
+    notify_level: rx.Field[str] = rx.field("all")
     _cursors: dict[str, str] = {}
 
     @rx.var

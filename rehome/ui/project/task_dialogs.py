@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.ui.components.forms import form_error
@@ -157,7 +160,7 @@ def editor_dialog() -> rx.Component:
     )
 
 
-def _history_row(entry: rx.Var[dict]) -> rx.Component:
+def _history_row(entry: ObjectVar[dict[str, Any]]) -> rx.Component:
     return rx.hstack(
         rx.text(entry["actor_name"], weight="medium", size="1"),
         rx.text(rx.cond(entry["kind"] == "created", "created it in", "moved it to"), size="1"),
