@@ -91,12 +91,12 @@ class S3Gate:
             config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
         )
 
-    def keys(self) -> set[str]:
+    def stored_keys(self) -> set[str]:
         pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return {item["Key"] for page in pages for item in page.get("Contents", [])}
 
     def empty(self) -> None:
-        keys = sorted(self.keys())
+        keys = sorted(self.stored_keys())
         if keys:
             objects = [{"Key": k} for k in keys]
             self.client().delete_objects(Bucket=self.bucket, Delete={"Objects": objects})
@@ -161,7 +161,8 @@ def _handler(gate: S3Gate, moto_host: str, moto_port: int) -> type[BaseHTTPReque
             for key, value in answer.getheaders():
                 if key.lower() not in _HOP:
                     self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
+            length = answer.getheader("content-length") if self.command == "HEAD" else None
+            self.send_header("Content-Length", length or str(len(data)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
