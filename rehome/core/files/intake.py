@@ -38,7 +38,10 @@ class Intake:
 
 
 def size_text(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
+    """A size as people read it: 512 KB, 4.2 MB, 10.0 GB."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    return f"{size / 1024**2:.1f} MB" if size >= 1024**2 else f"{max(1, size // 1024)} KB"
 
 
 @contextmanager

@@ -48,7 +48,7 @@ class AdminSearchState(AdminState):
     @rx.var
     def hits(self) -> int:
         r = self.results
-        return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.users)
+        return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.files) + len(r.users)
 
     @rx.event
     def load(self) -> Any:
