@@ -37,7 +37,8 @@ def test_admins_see_their_workspace_only_with_internal_and_quarantined(world: Wo
 
 def test_filters_and_sorts(world: World) -> None:
     assert _names(world, scan="quarantined") == ["eicar.txt"]
-    assert _names(world, project_id=world.projects["p2"], sort="name") == ["eicar.txt", "Garage CANARY-P2.pdf"]
+    in_p2 = _names(world, project_id=world.projects["p2"], sort="name")
+    assert in_p2 == ["eicar.txt", "Garage CANARY-P2.pdf"]
     assert _names(world, q="canary", sort="name") == ["Garage CANARY-P2.pdf", "Margins CANARY-INT.pdf"]
     assert _names(world, uploader_id=world.users["client"]) == ["Client photo.pdf"]
     assert _names(world, kind="image") == []
