@@ -209,3 +209,33 @@ def test_browser_upload_needs_the_session_cookie_and_the_header(client, world: W
     ok = client.post(path, files=form, headers={"X-Requested-With": "rehome", "Origin": "http://testserver"})
     assert ok.status_code == 201, ok.text
     client.cookies.clear()
+
+
+def test_files_go_with_a_chat_message(client, world: World) -> None:
+    pid = world.projects["p1"]
+    photo = upload(client, world, "client", "p1", "leak.jpg", samples.photo()).json()["id"]
+    someone_elses = upload(client, world, "team", "p1", "plan.pdf", samples.pdf()).json()["id"]
+    path = f"/api/projects/{pid}/messages"
+    refused = client.post(
+        path, json={"body": "Look", "file_ids": [someone_elses]}, headers=world.auth("client")
+    )
+    assert refused.status_code == 422
+    assert "file_ids" in refused.json()["error"]["fields"]
+    sent = client.post(
+        path, json={"body": "Leak under the sink", "file_ids": [photo]}, headers=world.auth("client")
+    )
+    assert sent.status_code == 201
+    assert [f["id"] for f in sent.json()["files"]] == [photo]
+    again = client.post(path, json={"body": "Again", "file_ids": [photo]}, headers=world.auth("client"))
+    assert again.status_code == 422  # a file goes with one message
+    internal = client.post(
+        path,
+        json={"body": "Margins", "internal": True, "file_ids": [someone_elses]},
+        headers=world.auth("team"),
+    )
+    assert internal.json()["files"][0]["internal"] is True  # an internal message's files are internal
+    for role, expected in (("team", {photo, someone_elses}), ("client", {photo})):
+        listed = client.get(path, headers=world.auth(role)).json()["items"]
+        attached = {f["id"] for m in listed for f in m["files"]}
+        assert attached == expected
+        assert all(f["message_id"] for m in listed for f in m["files"])
