@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from rehome.core.access import Actor, require_admin, visible_project_filter
+from rehome.core.files.intake import size_text
 from rehome.core.files.usage import StorageUsage, storage_usage
 from rehome.core.infra.listing import MAX_ID, Listing, ListParams, contains, ordered, page_of, parse, total_of
 from rehome.core.models import Project, StoredFile, User
@@ -50,6 +51,7 @@ class AdminFileRow(BaseModel):
     name: str
     kind: str
     size_bytes: int
+    size: str  # as people read it
     uploader_name: str
     scan_status: str
     internal: bool
@@ -60,6 +62,7 @@ class ProjectUsage(BaseModel):
     project_id: int
     project_name: str
     used_bytes: int
+    used: str
     files: int
 
 
@@ -109,6 +112,7 @@ def list_files_admin(session: Session, actor: Actor, **values: object) -> Listin
             name=f.name,
             kind=f.kind,
             size_bytes=f.size_bytes,
+            size=size_text(f.size_bytes),
             uploader_name=uploader or "Former member",
             scan_status=f.scan_status,
             internal=f.internal,
@@ -134,7 +138,13 @@ def workspace_files(session: Session, actor: Actor, top: int = 8) -> WorkspaceFi
         .limit(top)
     )
     by_project = [
-        ProjectUsage(project_id=pid, project_name=name, used_bytes=int(used or 0), files=int(count))
+        ProjectUsage(
+            project_id=pid,
+            project_name=name,
+            used_bytes=int(used or 0),
+            used=size_text(int(used or 0)),
+            files=int(count),
+        )
         for pid, name, used, count in rows
     ]
     return WorkspaceFiles(usage=usage, by_project=by_project)

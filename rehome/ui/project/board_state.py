@@ -7,13 +7,13 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from rehome.core import tasks
+from rehome.core import files, tasks
 from rehome.core.access import Actor
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError, Invalid
 from rehome.core.tasks import board
 from rehome.core.tasks.views import TaskOut
-from rehome.ui.project.models import Card, card
+from rehome.ui.project.models import Card, FileCard, card, file_card
 from rehome.ui.project.state import ProjectState
 from rehome.ui.project.task_form import EMPTY_FORM, form_from_task, patch_from_form
 from rehome.ui.session import field_errors
@@ -36,6 +36,7 @@ class BoardState(ProjectState):
     form_errors: dict[str, str] = {}
     detail_open: bool = False
     detail: dict[str, Any] = {}
+    detail_files: list[FileCard] = []
     confirm_delete_id: int = 0
     _limits: dict[str, int] = {}
     _where: dict[int, str] = {}
@@ -239,7 +240,31 @@ class BoardState(ProjectState):
         detail = self._run(read)
         if detail is not None:
             self.detail, self.detail_open = detail, True
+            self._load_task_files(actor, int(task_id))
         return None
+
+    def _load_task_files(self, actor: Actor, task_id: int) -> None:
+        found = self._run(lambda s: files.task_files(s, actor, task_id))
+        self.detail_files = [file_card(f) for f in found or []]
+
+    @rx.event
+    def task_file_uploaded(self, file_id: int) -> Any:
+        """The dialog's uploader sent a file with this task's id: show the task's files again."""
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        del file_id  # the upload named the task itself; re-read the task's files as they are
+        if self.detail_open and self.detail.get("id"):
+            self._load_task_files(current[0], int(self.detail["id"]))
+        return None
+
+    @rx.event
+    def show_task_file(self, file_id: int) -> Any:
+        """A thumbnail in the dialog: close the dialog (it holds the focus) and open the lightbox."""
+        from rehome.ui.project.files_state import FilesState
+
+        self.detail_open = False
+        return FilesState.show_file(int(file_id), [c["id"] for c in self.detail_files])
 
     @rx.event
     def set_detail_open(self, value: bool) -> None:

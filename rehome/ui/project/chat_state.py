@@ -8,11 +8,14 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
+from rehome.core import files
 from rehome.core.access import Actor
 from rehome.core.chat import messages
 from rehome.core.chat.views import MessageOut
+from rehome.core.files import FileOut
+from rehome.core.files.manage import MAX_ATTACHMENTS
 from rehome.core.realtime import presence
-from rehome.ui.project.models import ChatLine, PersonChip, chat_line
+from rehome.ui.project.models import ChatLine, FileCard, PersonChip, chat_line, file_card
 from rehome.ui.project.state import ProjectState
 
 PAGE = 50
@@ -29,6 +32,7 @@ class ChatState(ProjectState):
     editing_id: int = 0
     chat_error: str = ""
     confirm_delete_message: int = 0
+    pending_files: list[FileCard] = []  # uploaded, to go with the next message
 
     def _open(self, actor: Actor, project_id: int) -> None:
         """The newest page of the chat, for a page that just opened."""
@@ -60,6 +64,40 @@ class ChatState(ProjectState):
         newest = kept[-1]["id"] if kept else 0
         kept += sorted((line for line in by_id.values() if line["id"] > newest), key=lambda line: line["id"])
         self.lines = kept[-KEEP:]
+
+    def _apply_attachments(self, changed: list[FileOut], gone: set[int]) -> None:
+        """A file on a message changed (previews ready, renamed) or went away."""
+        fresh = {f.id: file_card(f) for f in changed}
+        touched = gone | set(fresh)
+        lines = []
+        for line in self.lines:
+            if any(c["id"] in touched for c in line["files"]):
+                kept = [fresh.get(c["id"], c) for c in line["files"] if c["id"] not in gone]
+                line = ChatLine(**{**line, "files": kept})
+            lines.append(line)
+        self.lines = lines
+
+    @rx.event
+    def attach_uploaded(self, file_id: int) -> Any:
+        """The composer's uploader finished a file: it waits, as a chip, for the message."""
+        current = self._project_actor()
+        if current is None:
+            return self._sign_in_redirect()
+        actor, project_id = current
+        item = self._run(lambda s: files.get_file(s, actor, int(file_id)))
+        mine = item is not None and item.uploaded_by == actor.user_id and item.project_id == project_id
+        if (
+            item is not None
+            and mine
+            and item.message_id is None
+            and len(self.pending_files) < MAX_ATTACHMENTS
+        ):
+            self.pending_files = [*self.pending_files, file_card(item)]
+        return None
+
+    @rx.event
+    def drop_pending(self, file_id: int) -> None:
+        self.pending_files = [c for c in self.pending_files if c["id"] != int(file_id)]
 
     @rx.event
     def set_draft(self, value: str) -> Any:
@@ -94,15 +132,17 @@ class ChatState(ProjectState):
         if current is None:
             return self._sign_in_redirect()
         actor, project_id = current
+        body = self.draft if self.draft.strip() or not self.pending_files else "📎"
         try:
-            data = messages.MessageCreate(body=self.draft, internal=self.draft_internal)
+            file_ids = [c["id"] for c in self.pending_files]
+            data = messages.MessageCreate(body=body, internal=self.draft_internal, file_ids=file_ids)
         except ValidationError:
             self.chat_error = "Write a message first (up to 10,000 characters)."
             return None
         posted = self._run(lambda s: messages.post_message(s, actor, project_id, data))
         if posted is not None:
             self._apply_messages([posted], set())
-            self.draft, self.suggestions, self.chat_error = "", [], ""
+            self.draft, self.suggestions, self.chat_error, self.pending_files = "", [], "", []
         return None
 
     @rx.event

@@ -17,6 +17,8 @@ from rehome.core.infra import bus
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
 from rehome.core.projects.service import project_detail
+from rehome.settings import get_settings
+from rehome.ui.components.links import backend_url
 from rehome.ui.project.models import PersonChip, initials
 from rehome.ui.session import SessionState
 
@@ -39,6 +41,8 @@ class ProjectState(SessionState):
     people: list[PersonChip] = []
     tab: str = "board"
     notify_level: str = "all"
+    upload_url: str = ""  # where the browser sends files (REST, one request per file)
+    max_upload_bytes: int = 0
     _cursors: dict[str, str] = {}
 
     @rx.var
@@ -75,11 +79,13 @@ class ProjectState(SessionState):
         self.can_moderate = scope.can(Action.MODERATE)
         self.sees_costs = scope.sees_costs
         self.people = [PersonChip(id=p.id, name=p.name, initials=initials(p.name)) for p in detail.people]
+        self.upload_url = backend_url(f"/api/projects/{project_id}/files")
+        self.max_upload_bytes = get_settings().upload_max_bytes
 
     @rx.event
     async def load(self) -> Any:
         """Open the page: check access, note where live events start, then load
-        board and chat in this same event (one round trip, one first delta)."""
+        board, chat and files in this same event (one round trip, one first delta)."""
         actor = self._actor()
         if actor is None:
             return self._sign_in_redirect()
@@ -98,11 +104,14 @@ class ProjectState(SessionState):
         self.tab = query.get("tab", "board") if query.get("tab") in TABS else "board"
         from rehome.ui.project.board_state import BoardState
         from rehome.ui.project.chat_state import ChatState
+        from rehome.ui.project.files_state import FilesState
         from rehome.ui.project.live import LiveState
 
         opened_task = (await self.get_state(BoardState))._open(actor)
         (await self.get_state(ChatState))._open(actor, project_id)
-        return [LiveState.run, *self._agent_if_shown(), *([opened_task] if opened_task else [])]
+        opened_file = (await self.get_state(FilesState))._open(actor)
+        opened = [e for e in (opened_task, opened_file) if e]
+        return [LiveState.run, *self._agent_if_shown(), *opened]
 
     @rx.event
     def set_tab(self, tab: str) -> Any:
