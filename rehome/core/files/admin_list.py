@@ -27,7 +27,8 @@ class FileParams(ListParams):
     scan: str = "all"
     uploader_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     include_archived: bool = False
-    sort: Literal["newest", "name", "size", "project"] = "newest"
+    sort: Literal["added", "name", "size", "project"] = "added"
+    descending: bool = True  # newest first
 
     @field_validator("kind")
     @classmethod
@@ -91,18 +92,17 @@ def list_files_admin(session: Session, actor: Actor, **values: object) -> Listin
     joined = select(func.count()).select_from(StoredFile).join(Project, Project.id == StoredFile.project_id)  # type: ignore[arg-type]
     total = total_of(session, joined.where(*where), params)
     sort_keys = {
-        "newest": [StoredFile.created_at],
+        "added": [StoredFile.created_at],
         "name": [func.lower(StoredFile.name)],
         "size": [StoredFile.size_bytes],
         "project": [func.lower(Project.name)],
     }[params.sort]
-    descending = params.descending if params.sort != "newest" else not params.descending
     query = (
         select(StoredFile, Project.name, User.name)
         .join(Project, Project.id == StoredFile.project_id)  # type: ignore[arg-type]
         .outerjoin(User, User.id == StoredFile.uploaded_by)  # type: ignore[arg-type]
         .where(*where)
-        .order_by(*ordered(sort_keys, descending, StoredFile.id))
+        .order_by(*ordered(sort_keys, params.descending, StoredFile.id))
     )
     items = [
         AdminFileRow(

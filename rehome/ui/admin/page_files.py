@@ -135,7 +135,7 @@ def files_admin_page() -> rx.Component:
                 sort_header(S, "Project", "project"),
                 sort_header(S, "Size", "size"),
                 header("By"),
-                sort_header(S, "Added", "newest"),
+                sort_header(S, "Added", "added"),
                 header(""),
             ],
             rx.foreach(S.rows, _row),

@@ -59,7 +59,7 @@ class AdminFilesState(ConfirmMixin, ListMixin, AdminState):
         project = to_int(query.get("project", ""))
         scan = query.get("scan", ANY)
         self._start(
-            "newest",
+            "added",
             {
                 "project": str(project) if project else ANY,
                 "kind": ANY,
@@ -68,7 +68,7 @@ class AdminFilesState(ConfirmMixin, ListMixin, AdminState):
                 "archived": "no",
             },
         )
-        self.pending = ""
+        self.pending, self.descending = "", True  # newest first
 
         def options(session: Session) -> tuple[list[Option], list[Option]]:
             return project_options(session, actor), user_options(session, actor)

@@ -247,6 +247,16 @@ class BoardState(ProjectState):
         found = self._run(lambda s: files.task_files(s, actor, task_id))
         self.detail_files = [file_card(f) for f in found or []]
 
+    def _apply_task_files(self, changed: list[files.FileOut], gone: set[int]) -> None:
+        """Live: the open task's files as the relay read them (previews arrive, files go)."""
+        task_id = int(self.detail.get("id") or 0) if self.detail_open else 0
+        if not task_id:
+            return
+        mine = {f.id: file_card(f) for f in changed if f.task_id == task_id}
+        dropped = gone | {f.id for f in changed if f.task_id != task_id}
+        kept = [mine.pop(c["id"], c) for c in self.detail_files if c["id"] not in dropped]
+        self.detail_files = kept + list(mine.values())
+
     @rx.event
     def task_file_uploaded(self, file_id: int) -> Any:
         """The dialog's uploader sent a file with this task's id: show the task's files again."""

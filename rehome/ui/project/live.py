@@ -124,6 +124,7 @@ class LiveState(ProjectState):
         if changes.files or changes.files_gone:
             (await self.get_state(FilesState))._apply_files(changes.files, changes.files_gone)
             (await self.get_state(ChatState))._apply_attachments(changes.files, changes.files_gone)
+            (await self.get_state(BoardState))._apply_task_files(changes.files, changes.files_gone)
         now = time.monotonic()
         for user_id, name in changes.typing:
             self._typing[user_id] = (name, now)
