@@ -42,7 +42,7 @@ def test_filters_and_sorts(world: World) -> None:
     assert _names(world, q="canary", sort="name") == ["Garage CANARY-P2.pdf", "Margins CANARY-INT.pdf"]
     assert _names(world, uploader_id=world.users["client"]) == ["Client photo.pdf"]
     assert _names(world, kind="image") == []
-    assert _names(world)[0] == "eicar.txt"  # newest first
+    assert _names(world, descending=True)[0] == "eicar.txt"  # newest first
     with session_scope() as s, pytest.raises(Invalid) as bad:
         list_files_admin(s, world.actors["admin"], kind="executable")
     assert "kind" in bad.value.fields

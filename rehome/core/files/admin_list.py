@@ -28,7 +28,6 @@ class FileParams(ListParams):
     uploader_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     include_archived: bool = False
     sort: Literal["added", "name", "size", "project"] = "added"
-    descending: bool = True  # newest first
 
     @field_validator("kind")
     @classmethod
