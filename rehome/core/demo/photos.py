@@ -9,8 +9,8 @@ import random
 from PIL import Image, ImageDraw
 from sqlmodel import Session
 
-from rehome.core import files
 from rehome.core.access import Actor
+from rehome.core.files.upload import upload
 
 SCENES = [
     ("kitchen", "before"),
@@ -27,11 +27,11 @@ def add_demo_files(session: Session, uploader: Actor, project_id: int, seed: int
     for index, (room, stage) in enumerate(SCENES):
         photo = _photo(rng, f"{room.title()} · {stage}")
         name = f"IMG_{2040 + index:04d} {room} {stage}.jpg"
-        files.upload(session, uploader, project_id, io.BytesIO(photo), name)
+        upload(session, uploader, project_id, io.BytesIO(photo), name)
     permit = _permit()
-    files.upload(session, uploader, project_id, io.BytesIO(permit), "Building permit.pdf")
+    upload(session, uploader, project_id, io.BytesIO(permit), "Building permit.pdf")
     notes = b"room,width_m,length_m\nkitchen,3.4,4.1\nbathroom,2.1,2.6\nhallway,1.2,5.0\n"
-    files.upload(session, uploader, project_id, io.BytesIO(notes), "Measurements.csv")
+    upload(session, uploader, project_id, io.BytesIO(notes), "Measurements.csv")
 
 
 def _photo(rng: random.Random, label: str) -> bytes:

@@ -4,11 +4,11 @@ filters, sorts and a "page X of Y" pager in two queries, usage in two more."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, visible_project_filter
 from rehome.core.files.intake import size_text
@@ -90,12 +90,13 @@ def list_files_admin(session: Session, actor: Actor, **values: object) -> Listin
         where.append(StoredFile.uploaded_by == params.uploader_id)
     joined = select(func.count()).select_from(StoredFile).join(Project, Project.id == StoredFile.project_id)  # type: ignore[arg-type]
     total = total_of(session, joined.where(*where), params)
-    sort_keys = {
+    keys: dict[str, list[Any]] = {
         "added": [StoredFile.created_at],
         "name": [func.lower(StoredFile.name)],
         "size": [StoredFile.size_bytes],
         "project": [func.lower(Project.name)],
-    }[params.sort]
+    }
+    sort_keys = keys[params.sort]
     query = (
         select(StoredFile, Project.name, User.name)
         .join(Project, Project.id == StoredFile.project_id)  # type: ignore[arg-type]
@@ -132,13 +133,13 @@ def workspace_files(session: Session, actor: Actor, top: int = 8) -> WorkspaceFi
             visible_project_filter(actor, include_archived=True),
             StoredFile.deleted_at.is_(None),  # type: ignore[union-attr]
         )
-        .group_by(Project.id, Project.name)
+        .group_by(col(Project.id), col(Project.name))
         .order_by(func.sum(StoredFile.size_bytes).desc())
         .limit(top)
     )
     by_project = [
         ProjectUsage(
-            project_id=pid,
+            project_id=int(pid or 0),
             project_name=name,
             used_bytes=int(used or 0),
             used=size_text(int(used or 0)),

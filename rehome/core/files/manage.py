@@ -9,7 +9,7 @@ are removed after commit.
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import (
     Action,
@@ -114,7 +114,7 @@ def attach_to_message(session: Session, scope: ProjectScope, message: Message, f
         return
     if len(wanted) > MAX_ATTACHMENTS:
         raise Invalid({"file_ids": f"Attach at most {MAX_ATTACHMENTS} files to one message."})
-    query = visible_files(scope).where(StoredFile.id.in_(wanted))  # type: ignore[union-attr]
+    query = visible_files(scope).where(col(StoredFile.id).in_(wanted))
     rows = list(session.exec(query))
     if len(rows) != len(wanted) or any(r.uploaded_by != scope.actor.user_id or r.message_id for r in rows):
         raise Invalid({"file_ids": "Attach files you uploaded to this project and have not sent yet."})

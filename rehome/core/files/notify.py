@@ -41,7 +41,7 @@ def notify_quarantined(session: Session, stored: StoredFile, signature: str) -> 
             User.disabled_at.is_(None),  # type: ignore[union-attr]
         )
     ).all()
-    people = {int(a) for a in admins} | ({stored.uploaded_by} if stored.uploaded_by else set())
+    people = {a for a in admins if a is not None} | ({stored.uploaded_by} if stored.uploaded_by else set())
     notifications.notify(
         session,
         user_ids=sorted(people),

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, and_, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, ProjectScope, file_scope, project_scope, task_scope, visible_files
 from rehome.core.files.names import variant_key
@@ -67,10 +67,11 @@ def list_files(
     f = filters or FileFilters()
     limit = max(1, min(limit, MAX_LIMIT))
     column, descending = _sort_key(f.sort)
-    query = select(StoredFile, column).where(visible_files(scope).whereclause, *_conditions(f))
+    query = select(StoredFile, column).where(_visible(scope), *_conditions(f))
     if cursor:
         query = query.where(_after(column, descending, _decode(cursor, f.sort)))
-    order = [column.desc(), StoredFile.id.desc()] if descending else [column.asc(), StoredFile.id.asc()]  # type: ignore[union-attr]
+    file_id = col(StoredFile.id)
+    order = [column.desc(), file_id.desc()] if descending else [column.asc(), file_id.asc()]
     found = list(session.exec(query.order_by(*order).limit(limit + 1)))
     rows = [row for row, _ in found[:limit]]
     items = with_links(scope, rows, files_out(session, scope, rows))
@@ -81,14 +82,13 @@ def list_files(
 def _conditions(f: FileFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [contains(f.q, StoredFile.name)]
     if f.kind is not None:
-        where.append(StoredFile.kind == f.kind.value)
+        where.append(col(StoredFile.kind) == f.kind.value)
     if f.uploader_id is not None:
-        where.append(StoredFile.uploaded_by == f.uploader_id)
+        where.append(col(StoredFile.uploaded_by) == f.uploader_id)
     if f.since is not None:
-        where.append(StoredFile.created_at >= datetime.combine(f.since, time.min))  # type: ignore[operator]
+        where.append(col(StoredFile.created_at) >= datetime.combine(f.since, time.min))
     if f.until is not None:
-        end = datetime.combine(f.until + timedelta(days=1), time.min)
-        where.append(StoredFile.created_at < end)  # type: ignore[operator]
+        where.append(col(StoredFile.created_at) < datetime.combine(f.until + timedelta(days=1), time.min))
     return where
 
 
@@ -99,8 +99,8 @@ def get_file(session: Session, actor: Actor, file_id: int) -> FileOut:
 
 def task_files(session: Session, actor: Actor, task_id: int) -> list[FileOut]:
     scope, task = task_scope(session, actor, task_id)
-    query = visible_files(scope).where(StoredFile.task_id == task.id)
-    rows = list(session.exec(query.order_by(StoredFile.id)))  # type: ignore[arg-type]
+    query = visible_files(scope).where(col(StoredFile.task_id) == task.id)
+    rows = list(session.exec(query.order_by(col(StoredFile.id))))
     return with_links(scope, rows, files_out(session, scope, rows))
 
 
@@ -108,8 +108,8 @@ def message_files(session: Session, scope: ProjectScope, message_ids: list[int])
     """Attachments of chat messages the caller already read through `visible_messages`."""
     if not message_ids:
         return {}
-    query = visible_files(scope).where(StoredFile.message_id.in_(message_ids))  # type: ignore[union-attr]
-    rows = list(session.exec(query.order_by(StoredFile.id)))  # type: ignore[arg-type]
+    query = visible_files(scope).where(col(StoredFile.message_id).in_(message_ids))
+    rows = list(session.exec(query.order_by(col(StoredFile.id))))
     out: dict[int, list[FileOut]] = {}
     for item in with_links(scope, rows, files_out(session, scope, rows)):
         out.setdefault(int(item.message_id or 0), []).append(item)
@@ -173,8 +173,16 @@ def _decode(cursor: str, sort: Sort) -> tuple[Any, int]:
 
 def _after(column: Any, descending: bool, position: tuple[Any, int]) -> ColumnElement[bool]:
     value, last_id = position
+    file_id = col(StoredFile.id)
+    tie = file_id < last_id if descending else file_id > last_id
     if value is None:
-        return StoredFile.id < last_id if descending else StoredFile.id > last_id  # type: ignore[operator,return-value]
+        return tie
     beyond = column < value if descending else column > value
-    tie = StoredFile.id < last_id if descending else StoredFile.id > last_id  # type: ignore[operator]
     return or_(beyond, and_(column == value, tie))
+
+
+def _visible(scope: ProjectScope) -> ColumnElement[bool]:
+    """`visible_files` as a condition, for queries that select more than the row."""
+    clause = visible_files(scope).whereclause
+    assert clause is not None
+    return clause

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from rehome.core.files import clamd
+from rehome.core.files.clamd import scan_stream
 from rehome.core.files.notify import notify_quarantined
 from rehome.core.files.pipeline import queue_previews
 from rehome.core.files.storage import get_storage
@@ -33,7 +33,7 @@ def scan_file(file_id: int) -> None:
         verdict = None
     else:
         with get_storage().open(key) as stream:
-            verdict = clamd.scan_stream(url, stream)
+            verdict = scan_stream(url, stream)
     with session_scope() as session:
         stored = session.get(StoredFile, file_id)
         if stored is None or stored.scan_status != ScanStatus.PENDING:

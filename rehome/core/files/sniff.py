@@ -18,8 +18,7 @@ from pathlib import Path
 import puremagic
 from PIL import Image
 
-from rehome.core.files import office
-from rehome.core.files.office import Refused
+from rehome.core.files.office import Refused, from_ole, from_zip
 from rehome.core.files.svg import check_svg
 from rehome.core.infra.errors import UnsupportedType
 from rehome.core.vocab import FileKind
@@ -74,9 +73,9 @@ def _identify(path: Path, head: bytes, name: str) -> Sniffed:
     if image is not None:
         return image
     if head.startswith(b"PK\x03\x04"):
-        return Sniffed(*office.from_zip(path))
+        return Sniffed(*from_zip(path))
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return Sniffed(*office.from_ole(path))
+        return Sniffed(*from_ole(path))
     text = _as_text(head)
     if text is None:
         raise Refused(f"is {_describe(head)}")

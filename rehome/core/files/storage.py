@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from rehome.core.files import signing
 from rehome.core.files.names import content_disposition, is_safe_key
+from rehome.core.files.signing import Grant, expiry, sign
 from rehome.settings import get_settings
 
 CHUNK = 1024 * 1024
@@ -75,8 +75,8 @@ class LocalStorage:
             self.path(key).unlink(missing_ok=True)
 
     def url(self, key: str, *, name: str, content_type: str, inline: bool, ttl: int) -> str:
-        grant = signing.Grant(key, content_type, content_disposition(name, inline), signing.expiry(ttl))
-        return f"/api/blobs/{signing.sign(grant)}"
+        grant = Grant(key, content_type, content_disposition(name, inline), expiry(ttl))
+        return f"/api/blobs/{sign(grant)}"
 
 
 class S3Storage:

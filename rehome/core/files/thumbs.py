@@ -88,16 +88,15 @@ def _load(path: Path, kind: str) -> tuple[Image.Image, tuple[int, int] | None] |
 def _photo(path: Path) -> tuple[Image.Image, tuple[int, int]] | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        image = Image.open(path)
-    width, height = image.size
-    orientation = image.getexif().get(0x0112, 1)
+        opened = Image.open(path)
+    width, height = opened.size
+    orientation = opened.getexif().get(0x0112, 1)
     upright = (height, width) if orientation in _SWAPPED else (width, height)
-    if image.format == "JPEG":
-        image.draft("RGB", (PREVIEW, PREVIEW))
+    if opened.format == "JPEG":
+        opened.draft("RGB", (PREVIEW, PREVIEW))
     elif width * height > MAX_DECODE_PIXELS:
         return None
-    image = ImageOps.exif_transpose(image)
-    return _flatten(image), upright
+    return _flatten(ImageOps.exif_transpose(opened)), upright
 
 
 def _first_page(path: Path) -> Image.Image:

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, task_scope
-from rehome.core.files import pipeline, usage
 from rehome.core.files.intake import Intake, received
 from rehome.core.files.names import new_key
 from rehome.core.files.notify import notify_attached
+from rehome.core.files.pipeline import after_upload, first_status
 from rehome.core.files.storage import get_storage
+from rehome.core.files.usage import reserve
 from rehome.core.files.views import FileOut, files_out
 from rehome.core.infra.db import on_rollback
 from rehome.core.infra.errors import Forbidden, NotFound
@@ -51,7 +52,7 @@ def check_upload(session: Session, actor: Actor, project_id: int, options: Uploa
 def store(session: Session, actor: Actor, project_id: int, intake: Intake, options: UploadOptions) -> FileOut:
     scope = check_upload(session, actor, project_id, options)
     task = _attachable_task(session, actor, scope, options.task_id) if options.task_id else None
-    usage.reserve(session, actor.workspace_id, intake.size, intake.name)
+    reserve(session, actor.workspace_id, intake.size, intake.name)
     stored = StoredFile(
         workspace_id=actor.workspace_id,
         project_id=scope.project_id,
@@ -64,7 +65,7 @@ def store(session: Session, actor: Actor, project_id: int, intake: Intake, optio
         storage_key=new_key(actor.workspace_id, scope.project_id),
         width=intake.sniffed.width,
         height=intake.sniffed.height,
-        scan_status=pipeline.first_status(),
+        scan_status=first_status(),
         internal=options.internal or bool(task and task.internal),
         keep_location=options.keep_location,
         task_id=task.id if task else None,
@@ -76,7 +77,7 @@ def store(session: Session, actor: Actor, project_id: int, intake: Intake, optio
     session.add(stored)
     session.flush()
     events.emit(session, scope.project_id, EventKind.FILE_UPLOADED, file_id=stored.id, actor_id=actor.user_id)
-    pipeline.after_upload(session, stored)
+    after_upload(session, stored)
     if task is not None:
         notify_attached(session, scope, task, stored)
     return files_out(session, scope, [stored])[0]

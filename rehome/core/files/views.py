@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from rehome.core.access import ProjectScope, visible_messages, visible_tasks
 from rehome.core.models import Message, StoredFile, Task
@@ -80,6 +80,7 @@ def _visible_ids(
     """Which attached tasks or messages the reader may see (a client never learns of internal ones)."""
     if not ids:
         return set()
-    query = visible_tasks(scope) if model is Task else visible_messages(scope)
-    rows = session.exec(query.with_only_columns(model.id).where(model.id.in_(ids)))  # type: ignore[union-attr]
-    return {int(i) for i in rows}
+    visible = (visible_tasks(scope) if model is Task else visible_messages(scope)).whereclause
+    assert visible is not None
+    rows = session.exec(select(col(model.id)).where(visible, col(model.id).in_(ids)))
+    return {int(i) for i in rows if i is not None}

@@ -7,14 +7,13 @@ import json
 from typing import Any
 
 import reflex as rx
-from sqlmodel import Session
 
 from rehome.core import files
-from rehome.core.access import Actor
 from rehome.core.files.admin_list import AdminFileRow, ProjectUsage, list_files_admin, workspace_files
 from rehome.core.infra.listing import Listing
 from rehome.core.workspace.overview import Option, project_options, user_options
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
+from rehome.ui.guard import Ctx, admin
 from rehome.ui.project.models import browser_url
 
 ANY = "all"
@@ -28,11 +27,11 @@ class AdminFilesState(ConfirmMixin, ListMixin, AdminState):
     usage_percent: float = 0.0
     by_project: list[ProjectUsage] = []
 
-    def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
+    def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
         f = self.filters
         return list_files_admin(
-            session,
-            actor,
+            ctx.db,
+            ctx.actor,
             project_id=None if f.get("project", ANY) == ANY else f.get("project"),
             kind=f.get("kind", ANY),
             scan=f.get("scan", ANY),
@@ -44,17 +43,14 @@ class AdminFilesState(ConfirmMixin, ListMixin, AdminState):
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
 
-    def _usage(self, actor: Actor) -> None:
-        found = self._run(lambda s: workspace_files(s, actor))
-        if found is not None:
-            self.usage_label, self.usage_percent = found.usage.label, found.usage.percent
-            self.by_project = found.by_project
+    def _usage(self, ctx: Ctx) -> None:
+        found = workspace_files(ctx.db, ctx.actor)
+        self.usage_label, self.usage_percent = found.usage.label, found.usage.percent
+        self.by_project = found.by_project
 
     @rx.event
-    def load(self) -> Any:
-        actor, away = self._enter()
-        if actor is None:
-            return away
+    @admin(page=True)
+    def load(self, ctx: Ctx) -> None:
         query = self.router.url.query_parameters
         project = to_int(query.get("project", ""))
         scan = query.get("scan", ANY)
@@ -69,33 +65,25 @@ class AdminFilesState(ConfirmMixin, ListMixin, AdminState):
             },
         )
         self.pending, self.descending = "", True  # newest first
-
-        def options(session: Session) -> tuple[list[Option], list[Option]]:
-            return project_options(session, actor), user_options(session, actor)
-
-        self.project_choices, self.people = self._run(options) or ([], [])
-        self._usage(actor)
-        self._reload(actor)
-        return None
+        self.project_choices = project_options(ctx.db, ctx.actor)
+        self.people = user_options(ctx.db, ctx.actor)
+        self._usage(ctx)
+        self._reload(ctx)
 
     @rx.event
-    def download(self, file_id: int) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        link = self._run(lambda s: files.file_link(s, actor, int(file_id)))
-        if link is None:
-            return rx.toast.error(self.flash)
+    @admin()
+    def download(self, ctx: Ctx, file_id: int) -> Any:
+        link = files.file_link(ctx.db, ctx.actor, int(file_id))
         return rx.call_script(f"window.location.assign({json.dumps(browser_url(link.url))})")
 
     @rx.event
-    def confirm_delete(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
+    @admin()
+    def confirm_delete(self, ctx: Ctx) -> Any:
         file_id = self._confirmed("delete")
-        if file_id is not None and self._attempt(lambda s: files.delete_file(s, actor, file_id)):
-            self._usage(actor)
-            self._reload(actor)
-            return rx.toast.success("File deleted.")
-        return None
+        if file_id is None:
+            return None
+        files.delete_file(ctx.db, ctx.actor, file_id)
+        ctx.db.flush()
+        self._usage(ctx)
+        self._reload(ctx)
+        return rx.toast.success("File deleted.")

@@ -1,9 +1,10 @@
 """Files tab: the project's files (filters, sorts, pages), the lightbox, and
 rename / internal / delete. Uploads go from the browser straight to the REST
-endpoint (a progress bar per file); this state only hears the new ids.
+endpoint (a progress bar per file); this state only hears the new ids and
+reads them again.
 
-Every handler re-resolves the actor and goes through the core, which checks
-the access layer: ids from the browser are never trusted.
+Handlers are guarded (`guard.in_project`): the actor and the project scope
+are resolved again for every call, and the core checks each id it is given.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from datetime import date
 from typing import Any, TypedDict
 
 import reflex as rx
-from pydantic import ValidationError
 
-from rehome.core import files
-from rehome.core.access import Actor
+from rehome.core import files as core_files
 from rehome.core.files.reads import FileFilters
-from rehome.core.infra.errors import DomainError
+from rehome.core.infra.errors import DomainError, Invalid
+from rehome.ui.guard import Ctx, in_project, public
 from rehome.ui.project.models import FileCard, browser_url, file_card
 from rehome.ui.project.state import ProjectState
 
 PAGE = 60
 KINDS = ("all", "image", "pdf", "document", "spreadsheet", "text")
 SORTS = ("newest", "oldest", "name", "size")
+LINKED = 20  # files one lightbox opened from a chat message or a task may hold
 _SORT_KEYS = {
     "newest": (lambda c: -c["id"]),
     "oldest": (lambda c: c["id"]),
@@ -57,62 +58,52 @@ class FilesState(ProjectState):
     _cursor: str = ""
 
     # ---- loading ----------------------------------------------------------------
-    def _filters(self) -> FileFilters | None:
+    def _filters(self) -> FileFilters:
         try:
-            return FileFilters(
-                kind=None if self.f_kind == "all" else self.f_kind,
-                uploader_id=int(self.f_uploader) if self.f_uploader.isdigit() else None,
-                since=date.fromisoformat(self.f_since) if self.f_since else None,
-                until=date.fromisoformat(self.f_until) if self.f_until else None,
-                sort=self.f_sort,
-            )
-        except (ValidationError, ValueError):
-            self.flash = "Those filters are not valid."
-            return None
-
-    def _load(self, actor: Actor, more: bool = False) -> None:
-        filters = self._filters()
-        if filters is None:
-            return
-        cursor = self._cursor if more else None
-        page = self._run(
-            lambda s: files.list_files(s, actor, self.project_id, filters, cursor=cursor, limit=PAGE)
+            since = date.fromisoformat(self.f_since) if self.f_since else None
+            until = date.fromisoformat(self.f_until) if self.f_until else None
+        except ValueError:
+            raise Invalid({"date": "Pick dates from the calendar."}) from None
+        return FileFilters.model_validate(
+            {
+                "kind": None if self.f_kind == "all" else self.f_kind,
+                "uploader_id": int(self.f_uploader) if self.f_uploader.isdigit() else None,
+                "since": since,
+                "until": until,
+                "sort": self.f_sort,
+            }
         )
-        if page is None:
-            return
+
+    def _load(self, ctx: Ctx, more: bool = False) -> None:
+        cursor = self._cursor if more else None
+        page = core_files.list_files(
+            ctx.db, ctx.actor, self.project_id, self._filters(), cursor=cursor, limit=PAGE
+        )
         cards = [file_card(f) for f in page.items]
         self.files = self.files + cards if more else cards
         self._cursor, self.has_more = page.next_cursor or "", page.next_cursor is not None
 
-    def _open(self, actor: Actor) -> Any:
+    def _open(self, ctx: Ctx) -> Any:
         """Fill the tab for a page that just opened (the caller checked access)."""
         self.renaming_id = self.confirm_delete_file = 0
         self.slide_start, self.slides = -1, []
-        self._load(actor)
+        self._load(ctx)
         wanted = self.router.url.query_parameters.get("file", "")
-        return FilesState.show_file(int(wanted)) if wanted.isdigit() else None
-
-    def _actor_or_away(self) -> tuple[Actor | None, Any]:
-        current = self._project_actor()
-        if current is None:
-            return None, self._sign_in_redirect()
-        return current[0], None
+        return FilesState.show_file(int(wanted), []) if wanted.isdigit() else None
 
     @rx.event
-    def load_files(self) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is not None:
-            self._load(actor)
-        return away
+    @in_project()
+    def load_files(self, ctx: Ctx) -> None:
+        self._load(ctx)
 
     @rx.event
-    def show_more_files(self) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is not None and self.has_more:
-            self._load(actor, more=True)
-        return away
+    @in_project()
+    def show_more_files(self, ctx: Ctx) -> None:
+        if self.has_more:
+            self._load(ctx, more=True)
 
     @rx.event
+    @public
     def set_file_filter(self, name: str, value: str) -> Any:
         value = str(value)[:20]
         if name == "kind" and value in KINDS:
@@ -126,6 +117,7 @@ class FilesState(ProjectState):
         return FilesState.load_files
 
     @rx.event
+    @public
     def set_view(self, view: str | list[str]) -> None:
         self.view = "list" if view == "list" else "grid"
 
@@ -139,7 +131,7 @@ class FilesState(ProjectState):
             and (not self.f_until or day <= self.f_until)
         )
 
-    def _apply_files(self, changed: list[files.FileOut], gone: set[int]) -> None:
+    def _apply_files(self, changed: list[core_files.FileOut], gone: set[int]) -> None:
         """What the relay read through the access layer: add, replace, drop."""
         incoming = {c["id"]: c for c in (file_card(f) for f in changed) if self._matches(c)}
         touched = gone | {f.id for f in changed}
@@ -149,14 +141,11 @@ class FilesState(ProjectState):
         self.slides = [s for s in self.slides if s["id"] not in gone]
 
     @rx.event
-    def on_uploaded(self, file_id: int) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is None:
-            return away
-        item = self._run(lambda s: files.get_file(s, actor, int(file_id)))
-        if item is not None and item.project_id == self.project_id:
+    @in_project()
+    def on_uploaded(self, ctx: Ctx, file_id: int) -> None:
+        item = core_files.get_file(ctx.db, ctx.actor, int(file_id))
+        if item.project_id == ctx.project_id:
             self._apply_files([item], set())
-        return None
 
     # ---- lightbox and downloads ---------------------------------------------------------
     def _show(self, cards: list[FileCard], file_id: int) -> None:
@@ -170,8 +159,10 @@ class FilesState(ProjectState):
             self.slides, self.slide_start, self.slide_key = slides, index, self.slide_key + 1
 
     @rx.event
+    @public
     def open_file(self, file_id: int) -> Any:
-        """A tile was clicked: the lightbox for previews, else a download."""
+        """A tile was clicked: the lightbox for previews (links this tab already
+        holds), else a download (a fresh link, access checked)."""
         card = next((c for c in self.files if c["id"] == int(file_id)), None)
         if card is None:
             return None
@@ -181,97 +172,77 @@ class FilesState(ProjectState):
         return None
 
     @rx.event
-    def show_file(self, file_id: int, among: list[int] | None = None) -> Any:
+    @in_project()
+    def show_file(self, ctx: Ctx, file_id: int, among: list[int]) -> None:
         """Open one file (a link, a chat or task thumbnail) with its neighbours, read afresh."""
-        actor, away = self._actor_or_away()
-        if actor is None:
-            return away
-        ids = [int(i) for i in (among or [file_id])][:20]
+        ids = [int(i) for i in among][:LINKED] or [int(file_id)]
         if int(file_id) not in ids:
             ids.append(int(file_id))
-
-        def read(session: Any) -> list[files.FileOut]:
-            found = []
-            for one in ids:
-                try:
-                    found.append(files.get_file(session, actor, one))
-                except DomainError:  # gone, or no longer visible: left out
-                    continue
-            return found
-
-        items = self._run(read) or []
-        cards = [file_card(f) for f in items if f.project_id == self.project_id]
+        cards = []
+        for one in ids:
+            try:
+                item = core_files.get_file(ctx.db, ctx.actor, one)
+            except DomainError:  # gone, or no longer visible: left out
+                continue
+            if item.project_id == ctx.project_id:
+                cards.append(file_card(item))
         self._show(cards, int(file_id))
-        return None
 
     @rx.event
+    @public
     def close_slides(self) -> None:
         self.slide_start = -1
 
+    def _say(self, error: DomainError) -> Any:
+        return rx.toast.error(error.message)
+
     @rx.event
-    def download(self, file_id: int) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is None:
-            return away
-        link = self._run(lambda s: files.file_link(s, actor, int(file_id)))
-        if link is None:
-            return rx.toast.error(self.flash) if self.flash else None
+    @in_project(on_error="_say")
+    def download(self, ctx: Ctx, file_id: int) -> Any:
+        link = core_files.file_link(ctx.db, ctx.actor, int(file_id))
         return rx.call_script(f"window.location.assign({json.dumps(browser_url(link.url))})")
 
     # ---- rename, internal, delete -----------------------------------------------------
     @rx.event
+    @public
     def start_rename(self, file_id: int) -> None:
         self.renaming_id = int(file_id)
 
     @rx.event
+    @public
     def cancel_rename(self) -> None:
         self.renaming_id = 0
 
     @rx.event
-    def save_rename(self, form: dict[str, Any]) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is None:
-            return away
-        file_id = self.renaming_id
-        try:
-            patch = files.FilePatch(name=str(form.get("name", "")))
-        except ValidationError:
-            self.flash = "A file name needs 1 to 255 characters."
-            return None
-        item = self._run(lambda s: files.update_file(s, actor, file_id, patch))
-        if item is not None:
-            self.renaming_id = 0
-            self._apply_files([item], set())
-        return None
+    @in_project()
+    def save_rename(self, ctx: Ctx, form: dict[str, Any]) -> None:
+        patch = core_files.FilePatch.model_validate({"name": str(form.get("name", ""))})
+        item = core_files.update_file(ctx.db, ctx.actor, self.renaming_id, patch)
+        self.renaming_id = 0
+        self._apply_files([item], set())
 
     @rx.event
-    def set_internal(self, file_id: int, internal: bool) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is None:
-            return away
-        patch = files.FilePatch(internal=bool(internal))
-        item = self._run(lambda s: files.update_file(s, actor, int(file_id), patch))
-        if item is not None:
-            self._apply_files([item], set())
-        return None
+    @in_project()
+    def set_internal(self, ctx: Ctx, file_id: int, internal: bool) -> None:
+        patch = core_files.FilePatch(internal=bool(internal))
+        self._apply_files([core_files.update_file(ctx.db, ctx.actor, int(file_id), patch)], set())
 
     @rx.event
+    @public
     def ask_delete_file(self, file_id: int) -> None:
         self.confirm_delete_file = int(file_id)
 
     @rx.event
+    @public
     def cancel_delete_file(self) -> None:
         self.confirm_delete_file = 0
 
     @rx.event
-    def delete_file(self) -> Any:
-        actor, away = self._actor_or_away()
-        if actor is None:
-            return away
+    @in_project()
+    def delete_file(self, ctx: Ctx) -> None:
         file_id, self.confirm_delete_file = self.confirm_delete_file, 0
-        if self._attempt(lambda s: files.delete_file(s, actor, file_id)):
-            self._apply_files([], {file_id})
-        return None
+        core_files.delete_file(ctx.db, ctx.actor, file_id)
+        self._apply_files([], {file_id})
 
     @rx.var
     def confirm_delete_name(self) -> str:

@@ -12,6 +12,7 @@ from rehome.ui.project.chat_view import chat_tab
 from rehome.ui.project.files_view import file_lightbox, files_tab
 from rehome.ui.project.live import LiveState
 from rehome.ui.project.models import PersonChip
+from rehome.ui.project.page_state import ProjectPageState
 from rehome.ui.project.state import ProjectState
 
 
@@ -78,8 +79,8 @@ def project_page() -> rx.Component:
             rx.tabs.content(chat_tab(), value="chat", padding_top="12px"),
             rx.tabs.content(files_tab(), value="files", padding_top="12px"),
             rx.tabs.content(rx.box(agent_chat(PARTICIPANT_PROMPTS), padding_top="12px"), value="agent"),
-            value=ProjectState.tab,
-            on_change=ProjectState.set_tab,
+            value=ProjectPageState.tab,
+            on_change=ProjectPageState.set_tab,
         ),
         file_lightbox(),
     )
