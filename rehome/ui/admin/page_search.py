@@ -69,7 +69,7 @@ def search_page() -> rx.Component:
             rx.cond(
                 ~AdminSearchState.searched,
                 rx.text(
-                    "Type a word or two: project names, task titles, chat messages, people.",
+                    "Type a word or two: project names, task titles, chat messages, file names, people.",
                     color_scheme="gray",
                     size="2",
                 ),
@@ -78,6 +78,7 @@ def search_page() -> rx.Component:
                 _group("Projects", "folder-kanban", _R.projects, "results-projects"),
                 _group("Tasks", "list-checks", _R.tasks, "results-tasks"),
                 _group("Messages", "message-square", _R.messages, "results-messages"),
+                _group("Files", "paperclip", _R.files, "results-files"),
                 _group("People", "users", _R.users, "results-users"),
                 columns=rx.breakpoints(initial="1", md="2"),
                 spacing="3",

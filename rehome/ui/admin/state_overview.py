@@ -40,7 +40,7 @@ class AdminSearchState(AdminState):
     @rx.var
     def hits(self) -> int:
         r = self.results
-        return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.users)
+        return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.files) + len(r.users)
 
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:

@@ -3,13 +3,17 @@ with @mention suggestions, typing indicator, edit/delete own messages."""
 
 from __future__ import annotations
 
-import reflex as rx
-from reflex.vars import ObjectVar
+from typing import cast
 
+import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
+
+from rehome.ui.components.files import file_uploader
 from rehome.ui.components.markdown import safe_markdown
 from rehome.ui.project.chat_state import ChatState
+from rehome.ui.project.files_view import attachments
 from rehome.ui.project.live import LiveState
-from rehome.ui.project.models import ChatLine, PersonChip
+from rehome.ui.project.models import ChatLine, FileCard, PersonChip
 
 _WATCH = "window.rehome.chatScroll('chat-scroll', 'chat-load-older')"
 
@@ -83,6 +87,7 @@ def _line(line: ObjectVar[ChatLine]) -> rx.Component:
                     line.rich, safe_markdown(line.body), rx.text(line.body, size="2", class_name="plain")
                 ),
             ),
+            attachments(cast(ArrayVar[list[FileCard]], line.files)),
             flex="1",
             min_width="0",
         ),
@@ -93,6 +98,23 @@ def _line(line: ObjectVar[ChatLine]) -> rx.Component:
         background=rx.cond(line.internal, "var(--purple-a2)", "transparent"),
         padding="6px",
         border_radius="8px",
+    )
+
+
+def _pending(card: ObjectVar[FileCard]) -> rx.Component:
+    return rx.badge(
+        rx.icon("paperclip", size=12),
+        card.name,
+        rx.icon_button(
+            rx.icon("x", size=10),
+            size="1",
+            variant="ghost",
+            aria_label="Remove attachment",
+            on_click=ChatState.drop_pending(card.id),
+        ),
+        variant="soft",
+        size="2",
+        class_name="pending-file",
     )
 
 
@@ -120,6 +142,12 @@ def _composer() -> rx.Component:
             ),
         ),
         rx.cond(ChatState.chat_error != "", rx.text(ChatState.chat_error, color_scheme="red", size="1")),
+        rx.cond(
+            ChatState.pending_files.length() > 0,
+            rx.hstack(
+                rx.foreach(ChatState.pending_files, _pending), wrap="wrap", spacing="1", id="chat-pending"
+            ),
+        ),
         rx.form(
             rx.hstack(
                 rx.text_area(
@@ -134,6 +162,14 @@ def _composer() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.button(rx.icon("send", size=16), "Send", type="submit", id="chat-send"),
+                    file_uploader(
+                        ChatState.upload_url,
+                        ChatState.attach_uploaded,
+                        compact=True,
+                        label="Attach",
+                        input_id="chat-attach",
+                        max_bytes=ChatState.max_upload_bytes,
+                    ),
                     rx.cond(
                         ChatState.can_mark_internal,
                         rx.text(

@@ -17,6 +17,8 @@ from rehome.core.access import Action, ProjectScope
 from rehome.core.infra import bus
 from rehome.core.projects import project_detail
 from rehome.core.vocab import Role
+from rehome.settings import get_settings
+from rehome.ui.components.links import backend_url
 from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, in_project
 from rehome.ui.project.models import PersonChip, initials
@@ -39,6 +41,8 @@ class ProjectState(SessionState):
     sees_costs: rx.Field[bool] = rx.field(False)
     people: ListField[list[PersonChip]] = list_field()
     notify_level: rx.Field[str] = rx.field("all")
+    upload_url: rx.Field[str] = rx.field("")  # where the browser sends files (REST, one request per file)
+    max_upload_bytes: rx.Field[int] = rx.field(0)
     _cursors: dict[str, str] = {}
 
     @rx.var
@@ -68,6 +72,8 @@ class ProjectState(SessionState):
         self.can_moderate = scope.can(Action.MODERATE)
         self.sees_costs = scope.sees_costs
         self.people = [PersonChip(id=p.id, name=p.name, initials=initials(p.name)) for p in detail.people]
+        self.upload_url = backend_url(f"/api/projects/{scope.project_id}/files")
+        self.max_upload_bytes = get_settings().upload_max_bytes
 
     @in_project()
     def set_notify_level(self, ctx: Ctx, level: str) -> Any:
