@@ -26,6 +26,7 @@ class LoginIn(BaseModel):
 class LoginOut(BaseModel):
     token: str
     token_type: str = "bearer"
+    expires_at: str  # sign in again after this (API_TOKEN_TTL_DAYS); a password change ends it sooner
     user: users.Me
 
 
@@ -35,9 +36,9 @@ def login(body: LoginIn) -> LoginOut:
     with session_scope() as session:
         user = authenticate(session, Credentials(email=body.email, password=body.password))
         actor = actor_for(user)
-        _, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
+        token, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
         me = users.me(session, actor)
-    return LoginOut(token=plain, user=me)
+    return LoginOut(token=plain, expires_at=token.expires_at, user=me)
 
 
 @router.post("/logout", status_code=204)
