@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 
 from rehome.api import (
@@ -17,6 +17,7 @@ from rehome.api import (
     web_account,
     web_auth,
 )
+from rehome.api.deps import text_in_query
 from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from rehome.core.infra.health import report
 
@@ -30,6 +31,7 @@ def build_api() -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        dependencies=[Depends(text_in_query)],
     )
     errors.install(api)
     for router in (

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from rehome.api.deps import CurrentActor, bearer_token
 from rehome.core.auth import api_tokens
 from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.auth.sessions import actor_for
 from rehome.core.infra.db import session_scope
-from rehome.core.infra.validation import Email, Password
+from rehome.core.infra.validation import Email, Input, Password
 from rehome.core.workspace import users
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LoginIn(Input):
     email: Email
     password: Password
     device_name: str = Field(default="API client", min_length=1, max_length=80)

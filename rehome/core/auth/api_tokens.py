@@ -14,6 +14,7 @@ from rehome.core.auth.secrets import digest, new_secret
 from rehome.core.auth.sessions import actor_for
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import NotFound
+from rehome.core.infra.validation import Input
 from rehome.core.models import ApiToken, User
 from rehome.settings import get_settings
 
@@ -21,8 +22,8 @@ TOKEN_PREFIX = "rh_"
 _TOUCH_EVERY = timedelta(seconds=60)
 
 
-class TokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class TokenCreate(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     name: str = Field(min_length=1, max_length=80)
 
 

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, select
 
 from rehome.core.auth.passwords import verify
 from rehome.core.auth.secrets import digest
 from rehome.core.infra import ratelimit
 from rehome.core.infra.errors import NotAuthenticated
-from rehome.core.infra.validation import Email, Password
+from rehome.core.infra.validation import Email, Input, Password
 from rehome.core.models import User
 from rehome.settings import get_settings
 
 BAD_CREDENTIALS = "Email or password is incorrect."
 
 
-class Credentials(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Credentials(Input):
     email: Email
     password: Password
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -17,7 +16,7 @@ from rehome.core.auth.sessions import revoke_user_sessions
 from rehome.core.infra import ratelimit
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Invalid, NotFound
-from rehome.core.infra.validation import Email, Password
+from rehome.core.infra.validation import Email, Input, Password
 from rehome.core.mail.outbox import queue_mail
 from rehome.core.models import PasswordReset, User
 from rehome.settings import get_settings
@@ -26,19 +25,16 @@ INVALID_LINK = "This reset link is invalid or has expired."
 _RESET_REQUESTS = ratelimit.Limit("reset-request", 5, 3600)
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PasswordChange(Input):
     current_password: Password
     new_password: Password
 
 
-class ResetRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ResetRequest(Input):
     email: Email
 
 
-class ResetComplete(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ResetComplete(Input):
     token: str
     password: Password
 

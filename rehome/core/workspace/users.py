@@ -15,6 +15,7 @@ from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Conflict, NotFound
 from rehome.core.infra.listing import contains
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.infra.validation import Input
 from rehome.core.models import User, Workspace
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind
@@ -35,8 +36,8 @@ class Me(UserOut):
     workspace_name: str
 
 
-class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class UserPatch(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     name: str | None = Field(default=None, min_length=1, max_length=120)
     phone: str | None = Field(default=None, max_length=40)
     is_admin: bool | None = None
