@@ -104,7 +104,7 @@ def mentioned_ids(session: Session, message_id: int) -> list[int]:
 
 
 def _clean(body: str) -> str:
-    body = body.replace("\x00", "").strip()
+    body = body.strip()
     if not body:
         raise Invalid({"body": "Write a message first."})
     return body
