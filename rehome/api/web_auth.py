@@ -55,8 +55,7 @@ def login(body: WebLogin, request: Request) -> JSONResponse:
     return _signed_in(user, request, local_path(body.next))
 
 
-class WebLogout(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WebLogout(Input):
     tab: str = Field(default="", max_length=100)  # the signing-out tab's Reflex client token
 
 
