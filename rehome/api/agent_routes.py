@@ -19,6 +19,7 @@ from rehome.core.auth.api_tokens import resolve_token
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import NotFound
 from rehome.core.infra.pagination import Page
+from rehome.core.infra.validation import MAX_DB_INT
 from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience
 
 router = APIRouter(prefix="/api", tags=["agent"])
@@ -71,8 +72,8 @@ def cancel_run(run_id: Id, request: Request, actor: CurrentActor) -> Response:
 def cost_ledger(
     actor: CurrentActor,
     cursor: Cursor,
-    project_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    user_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    project_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
+    user_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     limit: Limit = 50,
 ) -> Page[threads.RunOut]:
     with session_scope() as session:

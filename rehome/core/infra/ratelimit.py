@@ -2,7 +2,9 @@
 
 One Lua call checks every window a request counts against (say 5 a minute
 per user, 50 a day per user, 500 a day per workspace) and only then counts it
-in all of them, so concurrent requests can never slip past a limit.
+in all of them, so concurrent requests can never slip past a limit. Guesses
+(passwords) reserve their slot the same way before the guess is checked, and a
+right guess gives its slot back.
 Subjects are user, account or workspace ids, never a client-supplied IP.
 """
 
@@ -31,6 +33,13 @@ end
 return 0
 """
 
+_RELEASE = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -45,9 +54,9 @@ class Limit:
         return int(self.window - now % self.window) + 1
 
 
-def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
+def hit(checks: list[tuple[Limit, str | int]], cost: int = 1, now: float | None = None) -> None:
     """Count one request against every (limit, subject), or raise `RateLimited`."""
-    now = time.time()
+    now = time.time() if now is None else now
     keys = [limit.key(subject, now) for limit, subject in checks]
     args: list[int] = [cost]
     for limit, _ in checks:
@@ -58,23 +67,22 @@ def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
         raise RateLimited(limit.retry_after(now))
 
 
-def check(limit: Limit, subject: str | int) -> None:
-    """Raise `RateLimited` if the window is already full, without counting."""
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """One slot taken in one window; `release` gives back exactly this slot."""
+
+    key: str
+
+
+def reserve(limit: Limit, subject: str | int) -> Reservation:
+    """Take a slot before the work it guards (say, a password check), or raise
+    `RateLimited`. Taking it first is what makes the limit hold: checking the
+    count and counting afterwards lets every concurrent caller past the check."""
     now = time.time()
-    current = int(get_redis().get(limit.key(subject, now)) or 0)
-    if current >= limit.limit:
-        raise RateLimited(limit.retry_after(now))
+    hit([(limit, subject)], now=now)
+    return Reservation(limit.key(subject, now))
 
 
-def count(limit: Limit, subject: str | int) -> None:
-    """Count one event (e.g. a failed login) whether or not the window is full."""
-    now = time.time()
-    pipe = get_redis().pipeline()
-    key = limit.key(subject, now)
-    pipe.incr(key)
-    pipe.expire(key, limit.window + 5)
-    pipe.execute()
-
-
-def clear(limit: Limit, subject: str | int) -> None:
-    get_redis().delete(limit.key(subject, time.time()))
+def release(reservation: Reservation) -> None:
+    """Give a slot back (the guarded work succeeded); never below zero."""
+    get_redis().eval(_RELEASE, 1, reservation.key)
