@@ -10,6 +10,7 @@ from rehome.api import (
     agent_routes,
     auth_routes,
     errors,
+    mail_routes,
     message_routes,
     project_routes,
     task_routes,
@@ -38,6 +39,7 @@ def build_api() -> FastAPI:
         message_routes.router,
         admin_routes.router,
         agent_routes.router,
+        mail_routes.router,
         web_auth.router,
         token_socket.router,
     ):

@@ -265,6 +265,31 @@ def workspace_user(session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
+def readable_messages(
+    session: Session, actor: Actor, message_ids: list[int]
+) -> list[tuple[Message, Project]]:
+    """Live messages among `message_ids` the actor may read now, with their
+    projects, in two queries (mail about messages re-checks access at send time)."""
+    if not message_ids:
+        return []
+    rows = session.exec(
+        select(Message, Project)
+        .join(Project, Project.id == Message.project_id)  # type: ignore[arg-type]
+        .where(
+            Message.id.in_(message_ids),  # type: ignore[union-attr]
+            Message.deleted_at.is_(None),  # type: ignore[union-attr]
+            Project.workspace_id == actor.workspace_id,
+        )
+        .order_by(Message.id)  # type: ignore[arg-type]
+    ).all()
+    roles = project_roles(session, actor, sorted({m.project_id for m, _ in rows}))
+    return [
+        (m, p)
+        for m, p in rows
+        if m.project_id in roles and (not m.internal or roles[m.project_id] is not Role.CLIENT)
+    ]
+
+
 def project_member_ids(session: Session, project_id: int) -> list[int]:
     return list(
         session.exec(select(ProjectMembership.user_id).where(ProjectMembership.project_id == project_id))

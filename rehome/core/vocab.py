@@ -85,7 +85,7 @@ class NotifyLevel(StrEnum):
 
 class NotificationKind(StrEnum):
     MENTION = "mention"
-    ASSIGNED = "assigned"
+    ASSIGNMENT = "assignment"
     DIGEST = "digest"
     CLIENT_UPDATE = "client_update"  # a draft waits for approval (staff), or an approved one (clients)
 

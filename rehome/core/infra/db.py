@@ -12,8 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -88,3 +91,14 @@ def session_scope() -> Iterator[Session]:
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once the surrounding `session_scope()` has committed."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def insert_once(session: Session, model: Any, values: dict[str, Any], unique: list[str]) -> int | None:
+    """Insert a row unless one with the same `unique` columns exists; the new
+    row's id, or None when it was there already. One statement on both
+    backends, so two racing writers cannot both insert."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    )
+    return session.exec(statement).scalar_one_or_none()  # type: ignore[call-overload]

@@ -21,7 +21,13 @@ log = logging.getLogger(__name__)
 
 JOBS: dict[str, str] = {
     "mail.send": "rehome.core.mail.outbox:deliver",
+    "mail.mention_sweep": "rehome.core.mail.mentions:sweep",
     "agent.run": "rehome.core.agent.runner:execute_run",
+    "digests.tick": "rehome.core.digests.schedule:tick",
+    "digests.project": "rehome.core.digests.generate:project_digest_job",
+    "digests.weekly": "rehome.core.digests.generate:weekly_rollup_job",
+    "digests.client_update": "rehome.core.digests.client_update:draft_job",
+    "digests.summary": "rehome.core.digests.generate:on_demand_job",
 }
 
 Dispatcher = Callable[[str, dict[str, Any]], None]

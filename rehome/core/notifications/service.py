@@ -16,7 +16,7 @@ from rehome.core.infra.clock import utcnow
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.models import Notification, NotificationSetting
 from rehome.core.realtime import events
-from rehome.core.vocab import EventKind, NotifyLevel
+from rehome.core.vocab import EventKind, NotificationKind, NotifyLevel
 
 
 class NotificationOut(BaseModel):
@@ -82,7 +82,12 @@ def _silenced(session: Session, user_ids: list[int], project_id: int | None, kin
             NotificationSetting.user_id.in_(user_ids),  # type: ignore[attr-defined]
         )
     )
-    return {uid for uid, level in rows if level == "mute" or (level == "digest" and kind != "digest")}
+    digests = (NotificationKind.DIGEST, NotificationKind.CLIENT_UPDATE)
+    return {
+        uid
+        for uid, level in rows
+        if level == NotifyLevel.MUTE or (level == NotifyLevel.DIGEST and kind not in digests)
+    }
 
 
 def list_notifications(

@@ -1,0 +1,65 @@
+"""What each mail says: one `MailContent` per kind of mail, worded here so
+every path that sends mail reads the same (F-35)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rehome.core.mail.render import Button, Item, MailContent
+
+BRAND = "ReHome"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    author: str
+    project: str
+    excerpt: str
+    link: str
+
+
+def invite_mail(*, inviter: str, where: str, link: str, ttl_days: int, workspace: str) -> MailContent:
+    return MailContent(
+        subject=f"{inviter} invited you to {BRAND}",
+        heading=f"Join {where} on {BRAND}",
+        paragraphs=[
+            f"{inviter} invited you to {where}, where the project's tasks, chat and files live.",
+            f"Choose your password to get started. The link works once and expires in {ttl_days} days.",
+        ],
+        button=Button("Accept the invite", link),
+        footer="You get this email because someone invited this address. If you did not expect it, "
+        "ignore it: nothing happens until the link is used.",
+        workspace=workspace,
+    )
+
+
+def reset_mail(*, link: str, ttl_minutes: int) -> MailContent:
+    return MailContent(
+        subject=f"Reset your {BRAND} password",
+        heading="Reset your password",
+        paragraphs=[
+            "Someone asked to reset your ReHome password. If it was you, choose a new one "
+            f"(the link works once and expires in {ttl_minutes} minutes).",
+            "If it wasn't you, ignore this email; your password stays as it is.",
+        ],
+        button=Button("Choose a new password", link),
+        footer="You get this email because a password reset was asked for this address.",
+    )
+
+
+def mentions_mail(*, name: str, mentions: list[Mention], unsubscribe_url: str, workspace: str) -> MailContent:
+    count = len(mentions)
+    projects = sorted({m.project for m in mentions})
+    where = projects[0] if len(projects) == 1 else f"{len(projects)} projects"
+    noun = "mention" if count == 1 else "mentions"
+    return MailContent(
+        subject=f"{count} new {noun} in {where}",
+        heading=f"{name.split(' ')[0]}, you were mentioned {count} time{'s' if count != 1 else ''}",
+        paragraphs=["Here is what you have not seen in ReHome yet:"],
+        items=[Item(f"{m.author} in {m.project}", f"“{m.excerpt}”", m.link) for m in mentions],
+        button=Button("Open ReHome" if count > 1 else "Reply in ReHome", mentions[0].link),
+        footer="You get mention alerts at most once every few minutes, and never for what you have "
+        "already read in the app.",
+        unsubscribe_url=unsubscribe_url,
+        workspace=workspace,
+    )
