@@ -127,7 +127,7 @@ class _SmtpHandler:
     def __init__(self, box: SmtpServer) -> None:
         self.box = box
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.box.fail_next:
             return self.box.fail_next.popleft()
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -147,7 +147,8 @@ def test_api_tokens_are_hashed_and_revocable(world) -> None:
 def _mail_to(job: dict) -> str:
     with session_scope() as s:
         mail = s.get(OutboundMail, job["mail_id"])
-        assert mail is not None and mail.status == "sent"
+        assert mail is not None
+        assert mail.status == "sent"
         return mail.to_email
 
 
