@@ -19,11 +19,12 @@ from rehome.core.models import (
     Message,
     Project,
     ProjectMembership,
+    ProjectSummary,
     StoredFile,
     Task,
     User,
 )
-from rehome.core.vocab import Role
+from rehome.core.vocab import Role, SummaryAudience, SummaryStatus
 
 
 class Action(StrEnum):
@@ -37,6 +38,7 @@ class Action(StrEnum):
     UPLOAD_FILE = "upload_file"
     USE_AGENT = "use_agent"
     MARK_INTERNAL = "mark_internal"
+    APPROVE_UPDATE = "approve_update"  # edit and approve the client weekly update; see staff digests' risks
 
 
 _PARTICIPANT = frozenset({Action.VIEW, Action.POST_MESSAGE, Action.UPLOAD_FILE, Action.USE_AGENT})
@@ -133,6 +135,26 @@ def internal_visible(actor: Actor, project_id: ColumnElement, internal: ColumnEl
         ProjectMembership.user_id == actor.user_id, ProjectMembership.role != Role.CLIENT.value
     )
     return or_(internal == false(), project_id.in_(firm_side))
+
+
+def visible_rows(
+    actor: Actor, scope: ProjectScope | None, model: type[Task | Message | StoredFile]
+) -> ColumnElement[bool]:
+    """Which rows of `model` a reader may see: one project's, through its scope;
+    or (scope None, admins only) the workspace's, internal ones as
+    `internal_visible` allows, never deleted ones. The workspace form refers to
+    `Project`: join it on `model.project_id`."""
+    if scope is not None:
+        visible = {Task: visible_tasks, Message: visible_messages, StoredFile: visible_files}[model]
+        return visible(scope).whereclause  # type: ignore[return-value]
+    require_admin(actor)
+    conditions = [
+        visible_project_filter(actor),
+        internal_visible(actor, model.project_id, model.internal),  # type: ignore[arg-type]
+    ]
+    if model is not Task:
+        conditions.append(model.deleted_at.is_(None))  # type: ignore[union-attr]
+    return and_(*conditions)
 
 
 def visible_projects(actor: Actor, *, include_archived: bool = False) -> Select:
@@ -303,4 +325,92 @@ def project_people_filter(project_id: int, workspace_id: int) -> ColumnElement[b
         User.workspace_id == workspace_id,
         User.disabled_at.is_(None),  # type: ignore[union-attr]
         or_(User.id.in_(members), User.is_admin == true()),  # type: ignore[union-attr]
+    )
+
+
+# --- digests (F-33) ------------------------------------------------------------------------------
+
+SYSTEM_NAME = "ReHome"
+_AUDIENCE_ROLE = {SummaryAudience.STAFF: Role.TEAM, SummaryAudience.CLIENT: Role.CLIENT}
+
+
+def system_reader(workspace_id: int) -> Actor:
+    """Who scheduled work reads as: nobody in particular (user id 0), seeing the
+    workspace like its admins. Only used to build an audience's view (below)
+    or the admins' weekly rollup, never to act."""
+    return Actor(user_id=0, workspace_id=workspace_id, is_admin=True, name=SYSTEM_NAME)
+
+
+def audience_scope(session: Session, project_id: int, audience: SummaryAudience) -> ProjectScope:
+    """The project as a whole audience reads it, for digests no one person asked
+    for: the firm's staff (team: internal items, no costs in digests) or its
+    clients (client-visible items only). NotFound for a missing or archived project."""
+    project = session.get(Project, project_id)
+    if project is None or project.archived_at is not None or audience not in _AUDIENCE_ROLE:
+        raise NotFound("Project not found.")
+    return ProjectScope(system_reader(project.workspace_id), project, _AUDIENCE_ROLE[audience])
+
+
+def summary_audience(scope: ProjectScope) -> SummaryAudience:
+    """Which version of a project's digests this reader gets."""
+    return SummaryAudience.STAFF if scope.sees_internal else SummaryAudience.CLIENT
+
+
+def visible_summaries(scope: ProjectScope) -> Select:
+    """A project's stored summaries this reader may read: the staff version for
+    the firm's side, the client version for clients; client update drafts only
+    for those who approve them (no AI text reaches a client unreviewed)."""
+    audiences = [SummaryAudience.CLIENT.value]
+    if scope.sees_internal:
+        audiences.append(SummaryAudience.STAFF.value)
+    query = select(ProjectSummary).where(
+        ProjectSummary.project_id == scope.project_id,
+        ProjectSummary.audience.in_(audiences),  # type: ignore[attr-defined]
+    )
+    if not scope.can(Action.APPROVE_UPDATE):
+        query = query.where(ProjectSummary.status != SummaryStatus.DRAFT.value)
+    return query
+
+
+def workspace_summaries_scope(actor: Actor, workspace_id: int) -> Select:
+    """The workspace's rollups: its admins only; another workspace is NotFound."""
+    if workspace_id != actor.workspace_id:
+        raise NotFound("Workspace not found.")
+    require_admin(actor)
+    return select(ProjectSummary).where(
+        ProjectSummary.workspace_id == workspace_id,
+        ProjectSummary.project_id.is_(None),  # type: ignore[union-attr]
+        ProjectSummary.audience == SummaryAudience.ADMIN.value,
+    )
+
+
+def summary_readers(
+    session: Session, project_id: int, audience: SummaryAudience, *, approvers: bool = False
+) -> list[User]:
+    """Active people who read this version of a project's summaries: clients
+    for the client version, everyone else in the project (and the admins) for
+    the staff version; with `approvers`, only those who may approve a client
+    update (team members and admins)."""
+    members = select(ProjectMembership.user_id).where(ProjectMembership.project_id == project_id)
+    if approvers:
+        team = members.where(ProjectMembership.role == Role.TEAM.value)
+        who = or_(User.id.in_(team), User.is_admin == true())  # type: ignore[union-attr]
+    elif audience is SummaryAudience.CLIENT:
+        members = members.where(ProjectMembership.role == Role.CLIENT.value)
+        who = User.id.in_(members)  # type: ignore[union-attr]
+    else:
+        firm = members.where(ProjectMembership.role != Role.CLIENT.value)
+        who = or_(User.id.in_(firm), User.is_admin == true())  # type: ignore[union-attr]
+    project = select(Project.workspace_id).where(Project.id == project_id).scalar_subquery()
+    query = select(User).where(User.workspace_id == project, User.disabled_at.is_(None), who)  # type: ignore[union-attr]
+    return list(session.exec(query.order_by(User.id)))  # type: ignore[arg-type]
+
+
+def workspace_admins(session: Session, workspace_id: int) -> list[User]:
+    return list(
+        session.exec(
+            select(User)
+            .where(User.workspace_id == workspace_id, User.is_admin == true(), User.disabled_at.is_(None))  # type: ignore[union-attr]
+            .order_by(User.id)  # type: ignore[arg-type]
+        )
     )

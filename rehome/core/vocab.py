@@ -163,6 +163,14 @@ class SummaryStatus(StrEnum):
 SUMMARY_STATUSES: tuple[str, ...] = tuple(s.value for s in SummaryStatus)
 
 
+class Verdict(StrEnum):
+    """A digest's first line: how the project stands."""
+
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    OFF_TRACK = "off track"
+
+
 class EventKind(StrEnum):
     """Live events on the bus (F-10); each has a consumer in the realtime relays."""
 

@@ -13,21 +13,14 @@ the number of queries never depends on the project's size.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, null, or_
+from sqlalchemy import ColumnElement, Select, func, null, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from rehome.core.access import (
-    internal_visible,
-    project_people_filter,
-    visible_files,
-    visible_messages,
-    visible_project_filter,
-    visible_tasks,
-)
+from rehome.core.access import project_people_filter, visible_project_filter, visible_rows
 from rehome.core.agent.context_rows import (
     DESCRIPTION_CHARS,
     EPOCH,
@@ -41,7 +34,7 @@ from rehome.core.agent.context_rows import (
     size,
     stamp,
 )
-from rehome.core.infra.clock import today
+from rehome.core.infra.clock import today, utcnow
 from rehome.core.models import (
     Message,
     MessageMention,
@@ -52,6 +45,8 @@ from rehome.core.models import (
     TaskEvent,
     User,
 )
+from rehome.core.tasks.figures import Moment, by_assignee
+from rehome.settings import get_settings
 
 # Windows: generous for any realistic budget, small enough to stay fast.
 MESSAGE_WINDOW = 400
@@ -65,20 +60,8 @@ PROJECT_CAP = 100
 
 
 def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
-    """Which `model` rows (Task, Message or StoredFile) the reader may see: the
-    access layer's own filter for a project; for the workspace view, rows of
-    `visible_project_filter` projects (joined by `_narrow`), internal ones as
-    `internal_visible` allows, never deleted ones."""
-    if lens.scope is not None:
-        visible = {Task: visible_tasks, Message: visible_messages, StoredFile: visible_files}[model]
-        return visible(lens.scope).whereclause
-    conditions = [
-        visible_project_filter(lens.actor),
-        internal_visible(lens.actor, model.project_id, model.internal),
-    ]
-    if model is not Task:
-        conditions.append(model.deleted_at.is_(None))
-    return and_(*conditions)
+    """Which `model` rows the reader may see (`access.visible_rows`)."""
+    return visible_rows(lens.actor, lens.scope, model)
 
 
 def _narrow(lens: Lens, model: Any, *columns: Any) -> Select:
@@ -272,6 +255,28 @@ def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
         }
         out.append(Candidate("project", pid, f"P-{pid}", " | ".join(parts), data, project.updated_at))
     return out
+
+
+def fetch_figures(session: Session, lens: Lens) -> list[Candidate]:
+    """Exact task counts for the reader, from the database (one query): the
+    lists below are a budgeted part, so totals and "overdue by assignee" are
+    read from here, never counted from the lines (F-33)."""
+    now = utcnow()
+    at = Moment(now=now, since=now - timedelta(days=7), stalled_days=get_settings().digest_stalled_days)
+    rows = by_assignee(session, lens.actor, lens.scope, at)
+    totals = {key: sum(getattr(r, key) for r in rows) for key in ("open", "overdue", "blocked")}
+    late = [r for r in rows if r.overdue]
+    people = ", ".join(f"{quote(r.name)} {r.overdue}" for r in late) or "none"
+    text = (
+        f"[N-0] exact counts | open tasks: {totals['open']} | overdue: {totals['overdue']}"
+        f" | blocked: {totals['blocked']} | overdue by assignee: {people}"
+    )
+    data = {
+        **totals,
+        "overdue_by_assignee": [[r.name, r.overdue] for r in late],
+        "blocked_by_assignee": [[r.name, r.blocked] for r in rows if r.blocked],
+    }
+    return [Candidate("figures", 0, "N-0", text, data, now)]
 
 
 def fetch_people(session: Session, lens: Lens) -> list[Candidate]:

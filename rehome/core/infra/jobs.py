@@ -24,10 +24,10 @@ JOBS: dict[str, str] = {
     "mail.mention_sweep": "rehome.core.mail.mentions:sweep",
     "agent.run": "rehome.core.agent.runner:execute_run",
     "digests.tick": "rehome.core.digests.schedule:tick",
-    "digests.project": "rehome.core.digests.generate:project_digest_job",
-    "digests.weekly": "rehome.core.digests.generate:weekly_rollup_job",
-    "digests.client_update": "rehome.core.digests.client_update:draft_job",
-    "digests.summary": "rehome.core.digests.generate:on_demand_job",
+    "digests.project": "rehome.core.digests.jobs:project_digest",
+    "digests.weekly": "rehome.core.digests.jobs:weekly_rollup",
+    "digests.client_update": "rehome.core.digests.jobs:client_update_draft",
+    "digests.summary": "rehome.core.digests.jobs:on_demand_summary",
 }
 
 Dispatcher = Callable[[str, dict[str, Any]], None]

@@ -63,3 +63,27 @@ def mentions_mail(*, name: str, mentions: list[Mention], unsubscribe_url: str, w
         unsubscribe_url=unsubscribe_url,
         workspace=workspace,
     )
+
+
+def summary_mail(
+    *,
+    subject: str,
+    heading: str,
+    markdown: str,
+    link: str,
+    button: str,
+    footer: str,
+    unsubscribe_url: str,
+    workspace: str,
+) -> MailContent:
+    """A digest, rollup or client update: its markdown (citations linked) as the body."""
+    return MailContent(
+        subject=subject,
+        heading=heading,
+        markdown=markdown,
+        button=Button(button, link),
+        footer=footer,
+        unsubscribe_url=unsubscribe_url,
+        workspace=workspace,
+        preheader=subject,
+    )

@@ -145,6 +145,20 @@ def mark_read(session: Session, actor: Actor, ids: list[int] | None = None) -> N
     session.exec(query.values(read_at=utcnow()))
 
 
+def muted(session: Session, project_id: int, user_ids: list[int]) -> set[int]:
+    """Who of `user_ids` muted the project (no mail about it either), in one query."""
+    if not user_ids:
+        return set()
+    rows = session.exec(
+        select(NotificationSetting.user_id).where(
+            NotificationSetting.project_id == project_id,
+            NotificationSetting.user_id.in_(user_ids),  # type: ignore[attr-defined]
+            NotificationSetting.level == NotifyLevel.MUTE,
+        )
+    )
+    return set(rows)
+
+
 def get_level(session: Session, actor: Actor, project_id: int) -> str:
     setting = session.get(NotificationSetting, (actor.user_id, project_id))
     return setting.level if setting else "all"

@@ -20,11 +20,18 @@ from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session
 
-from rehome.core.access import Actor, ProjectScope, project_scope, visible_messages, visible_tasks
+from rehome.core.access import (
+    Actor,
+    ProjectScope,
+    project_scope,
+    visible_messages,
+    visible_summaries,
+    visible_tasks,
+)
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.chat.views import MessageOut, messages_out
 from rehome.core.infra.bus import BusEvent
-from rehome.core.models import Message, Task
+from rehome.core.models import Message, ProjectSummary, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
 from rehome.core.tasks.views import TaskOut, tasks_out
 from rehome.core.vocab import EventKind
@@ -44,6 +51,7 @@ class LiveChanges:
     presence: bool = False
     project: bool = False
     notifications: bool = False
+    summaries: list[int] = field(default_factory=list)  # ready summaries this viewer may read
 
 
 _shared: OrderedDict[tuple, LiveChanges] = OrderedDict()
@@ -107,6 +115,7 @@ def _rows_for_role(
     out = LiveChanges()
     task_ids = {int(e.data["task_id"]) for e in batch if e.kind in _TASK_KINDS}
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}
+    summary_ids = {int(e.data["summary_id"]) for e in batch if e.kind == EventKind.AGENT_SUMMARY_READY}
     if task_ids:
         rows = list(session.exec(visible_tasks(scope).where(Task.id.in_(task_ids))))  # type: ignore[union-attr]
         out.tasks = tasks_out(session, scope, rows)
@@ -116,6 +125,9 @@ def _rows_for_role(
         rows = list(session.exec(visible_messages(scope).where(Message.id.in_(message_ids))))  # type: ignore[union-attr]
         out.messages = messages_out(session, rows)
         out.messages_gone = message_ids - {m.id for m in out.messages}
+    if summary_ids:
+        query = visible_summaries(scope).where(ProjectSummary.id.in_(summary_ids))  # type: ignore[union-attr]
+        out.summaries = sorted(int(s.id or 0) for s in session.exec(query))
     with _shared_lock:
         _shared[key] = out
         while len(_shared) > _SHARED_SIZE:
