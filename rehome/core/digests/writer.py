@@ -223,7 +223,8 @@ def _owed(f: ProjectFacts, staff: bool) -> list[str]:
         lines.append(f"- {who}{inert(t.title)}{_cite(t.ref)}{due}")
     if staff:
         for said in f.unanswered[-2:]:
-            age = plural(_days(said.at, f.today), "day")
+            days = _days(said.at, f.today)
+            age = "asked today" if not days else f"waiting {plural(days, 'day')}"
             lines.append(f"- We owe an answer ({age}): {_said(said, f.today)}")
     return lines or [NONE]
 
