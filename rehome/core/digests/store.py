@@ -10,11 +10,17 @@ from pydantic import BaseModel
 from sqlalchemy import Select, desc
 from sqlmodel import Session
 
-from rehome.core.access import Actor, project_scope, visible_summaries, workspace_summaries_scope
+from rehome.core.access import (
+    Actor,
+    project_scope,
+    summary_audience,
+    visible_summaries,
+    workspace_summaries_scope,
+)
 from rehome.core.infra.errors import NotFound
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.models import ProjectSummary
-from rehome.core.vocab import SummaryStatus, SummaryType
+from rehome.core.vocab import SummaryAudience, SummaryStatus, SummaryType
 
 
 class SummaryOut(BaseModel):
@@ -61,11 +67,18 @@ def summary_out(row: ProjectSummary) -> SummaryOut:
 
 
 def _page(
-    session: Session, query: Select, kind: SummaryType | None, before_id: int | None, limit: int
+    session: Session,
+    query: Select,
+    kind: SummaryType | None,
+    before_id: int | None,
+    limit: int,
+    audience: SummaryAudience | None = None,
 ) -> Page[SummaryOut]:
     limit = max(1, min(limit, MAX_LIMIT))
     if kind is not None:
         query = query.where(ProjectSummary.type == kind.value)
+    if audience is not None:
+        query = query.where(ProjectSummary.audience == audience.value)
     if before_id:
         query = query.where(ProjectSummary.id < before_id)  # type: ignore[operator]
     rows = session.exec(query.order_by(desc(ProjectSummary.id)).limit(limit + 1)).all()  # type: ignore[call-overload]
@@ -80,10 +93,12 @@ def project_summaries(
     kind: SummaryType | None = None,
     before_id: int | None = None,
     limit: int = 20,
+    audience: SummaryAudience | None = None,
 ) -> Page[SummaryOut]:
-    """The project's summaries this reader may read, newest first."""
+    """The project's summaries this reader may read, newest first (of one
+    version, if `audience` is given)."""
     scope = project_scope(session, actor, project_id)
-    return _page(session, visible_summaries(scope), kind, before_id, limit)
+    return _page(session, visible_summaries(scope), kind, before_id, limit, audience)
 
 
 def workspace_summaries(
@@ -116,10 +131,19 @@ def get_summary(session: Session, actor: Actor, summary_id: int) -> SummaryOut:
     return summary_out(found)
 
 
-def latest(session: Session, actor: Actor, project_id: int | None, kind: SummaryType) -> SummaryOut | None:
-    """The newest summary of a kind for this reader (a project's, or the workspace's rollup)."""
+def latest(
+    session: Session,
+    actor: Actor,
+    project_id: int | None,
+    kind: SummaryType,
+    audience: SummaryAudience | None = None,
+) -> SummaryOut | None:
+    """The newest summary of a kind for this reader: a project's, by default in
+    the reader's own version (staff or client), or the workspace's rollup."""
     if project_id is None:
         page = workspace_summaries(session, actor, actor.workspace_id, kind=kind, limit=1)
     else:
-        page = project_summaries(session, actor, project_id, kind=kind, limit=1)
+        if audience is None and kind is not SummaryType.CLIENT_UPDATE:
+            audience = summary_audience(project_scope(session, actor, project_id))
+        page = project_summaries(session, actor, project_id, kind=kind, limit=1, audience=audience)
     return page.items[0] if page.items else None
