@@ -64,12 +64,15 @@ def stream_once(provider: Provider, request: ProviderRequest, publisher: Sink, r
 
     threading.Thread(target=pump, name=f"agent-run-{run_id}", daemon=True).start()
     deadline = time.monotonic() + get_settings().ai_timeout
+    next_check = 0.0
     started = bool(publisher.text)
     usage: Usage | None = None
     while True:
-        if stream.cancel_requested(run_id):
-            call.close()
-            raise Cancelled
+        if time.monotonic() >= next_check:  # one Redis read per POLL, not per delta
+            if stream.cancel_requested(run_id):
+                call.close()
+                raise Cancelled
+            next_check = time.monotonic() + POLL
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             call.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, select
 
 from rehome.core.access import Actor
@@ -32,6 +33,11 @@ as YYYY-MM-DD.
 - You have no tools: you cannot change tasks, send messages or see anything outside the data."""
 
 _CITATION = re.compile(r"\[([TMF]-\d{1,10})\]")
+_LINKS = {
+    "T": "/projects/{p}?task={i}",
+    "M": "/projects/{p}?tab=chat&message={i}",
+    "F": "/projects/{p}?tab=files&file={i}",
+}
 
 
 def build_request(
@@ -91,21 +97,20 @@ def clean_citations(text: str, allowed: frozenset[str]) -> tuple[str, list[str]]
 
 
 def citation_links(session: Session, refs: list[str]) -> dict[str, str]:
-    """Where each cited task or message lives in the app (two queries at most)."""
+    """Where each cited task, message or file lives in the app (one query)."""
     ids: dict[str, list[int]] = {"T": [], "M": [], "F": []}
     for ref in refs:
         kind, _, number = ref.partition("-")
         ids[kind].append(int(number))
-    links: dict[str, str] = {}
-    for kind, model, url in (
-        ("T", Task, "/projects/{p}?task={i}"),
-        ("M", Message, "/projects/{p}?tab=chat&message={i}"),
-        ("F", StoredFile, "/projects/{p}?tab=files&file={i}"),
-    ):
-        if ids[kind]:
-            rows = session.exec(select(model.id, model.project_id).where(model.id.in_(ids[kind])))  # type: ignore[attr-defined]
-            links.update({f"{kind}-{i}": url.format(p=p, i=i) for i, p in rows})
-    return links
+    parts = [
+        select(literal(kind).label("kind"), model.id, model.project_id).where(model.id.in_(ids[kind]))  # type: ignore[attr-defined]
+        for kind, model in (("T", Task), ("M", Message), ("F", StoredFile))
+        if ids[kind]
+    ]
+    if not parts:
+        return {}
+    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
+    return {f"{kind}-{i}": _LINKS[kind].format(p=p, i=i) for kind, i, p in rows}
 
 
 def link_citations(text: str, links: dict[str, str]) -> str:

@@ -84,6 +84,11 @@ def absolute(url: str) -> str:
 def markdown_html(text: str) -> Markup:
     """Safe HTML for a markdown body: raw HTML escaped, unsafe link schemes
     refused by markdown-it, relative links made absolute."""
+    return _markdown_html(text, get_settings().app_url)
+
+
+@lru_cache(maxsize=32)  # one digest goes to many readers: render its body once
+def _markdown_html(text: str, _app_url: str) -> Markup:
     md = _markdown()
     tokens = md.parse(text)
     for token in tokens:
