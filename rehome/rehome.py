@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 import rehome.core.models  # noqa: F401  (registers every table for `reflex db`)
+from rehome.api import web_auth
 from rehome.api.app import build_api
 from rehome.core.infra.schedule import embedded_beat
 from rehome.logs import configure_logging
 from rehome.settings import get_settings
+from rehome.ui import owner
 from rehome.ui.account.page import account_page
 from rehome.ui.account.state import AccountState
 from rehome.ui.admin.page_activity import activity_page
@@ -31,7 +33,7 @@ from rehome.ui.home import HomeState, home_page
 from rehome.ui.notifications.page import notifications_page
 from rehome.ui.notifications.state import NotificationsState
 from rehome.ui.project.page import project_page
-from rehome.ui.project.state import ProjectState
+from rehome.ui.project.page_state import ProjectPageState
 from rehome.ui.projects.page import projects_page
 from rehome.ui.projects.state import ProjectsState
 from worker.dispatch import install_dispatcher
@@ -39,6 +41,7 @@ from worker.dispatch import install_dispatcher
 configure_logging()
 install_dispatcher()
 
+web_auth.tab_droppers.append(owner.drop_tab)  # sign-out empties the tab's state tree
 app = rx.App(
     head_components=[
         rx.el.script(src="/rehome.js"),
@@ -47,9 +50,9 @@ app = rx.App(
     stylesheets=["/rehome.css"],
     api_transformer=build_api(),
 )
+owner.install(app)
 if not get_settings().celery_broker_url:  # no Celery beat: run the periodic jobs here
     app.register_lifespan_task(embedded_beat)
-
 app.add_page(home_page, route="/", title="ReHome", on_load=HomeState.route)
 app.add_page(login_page, route="/login", title="Sign in · ReHome", on_load=AuthState.load_login)
 app.add_page(forgot_page, route="/forgot", title="Forgot password · ReHome", on_load=AuthState.load_form)
@@ -58,7 +61,7 @@ app.add_page(invite_page, route="/invite/[token]", title="Join · ReHome", on_lo
 app.add_page(projects_page, route="/projects", title="Projects · ReHome", on_load=ProjectsState.load)
 app.add_page(account_page, route="/account", title="Account · ReHome", on_load=AccountState.load)
 app.add_page(
-    project_page, route="/projects/[project_id]", title="Project · ReHome", on_load=ProjectState.load
+    project_page, route="/projects/[project_id]", title="Project · ReHome", on_load=ProjectPageState.load
 )
 app.add_page(
     notifications_page,

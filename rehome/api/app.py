@@ -16,6 +16,7 @@ from rehome.api import (
     project_routes,
     task_routes,
     token_socket,
+    web_account,
     web_auth,
 )
 from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -43,6 +44,7 @@ def build_api() -> FastAPI:
         digest_routes.router,
         mail_routes.router,
         web_auth.router,
+        web_account.router,
         token_socket.router,
     ):
         api.include_router(router)

@@ -6,7 +6,8 @@ several times the answer in framing. This socket sends bare text frames:
 
     "<seq>:<text>"    new text, `seq` being the last sequence number in it
     "=<seq>:<text>"   the whole text so far (on connect or resume)
-    "!<status>"       the run ended (then the socket closes)
+    "!<status>"       the run ended (then the socket closes); "!forbidden" when
+                      the viewer may no longer read it (role, membership, session)
 
 A frame goes out as soon as the stream has something new; whatever piled up
 while the socket was busy goes out together, so bursts share a frame without
@@ -22,30 +23,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from rehome.core.agent import stream
-from rehome.core.agent.threads import thread_scope
+from rehome.core.agent.watch import RunWatch
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.infra.db import session_scope
-from rehome.core.infra.errors import DomainError
 from rehome.core.models import AgentRun
 from rehome.core.vocab import ACTIVE_RUN_STATUSES
 from rehome.settings import get_settings
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
-
-
-def _allowed(cookie: str | None, run_id: int) -> bool:
-    """The cookie's user may read this run's thread (its creator, or an admin)."""
-    with session_scope() as session:
-        actor = resolve_session(session, cookie)
-        run = session.get(AgentRun, run_id)
-        if actor is None or run is None or run.workspace_id != actor.workspace_id:
-            return False
-        try:
-            thread_scope(session, actor, run.thread_id)
-        except DomainError:
-            return False
-    return True
 
 
 def _origin_ok(socket: WebSocket) -> bool:
@@ -56,17 +42,18 @@ def _origin_ok(socket: WebSocket) -> bool:
 @router.websocket("/api/agent/runs/{run_id}/tokens")
 async def run_tokens(socket: WebSocket, run_id: int, after: Annotated[int, Query(ge=0)] = 0) -> None:
     cookie = socket.cookies.get(get_settings().session_cookie_name)
-    if not _origin_ok(socket) or not await asyncio.to_thread(_allowed, cookie, run_id):
+    watch = await RunWatch.start(lambda s: resolve_session(s, cookie), run_id) if _origin_ok(socket) else None
+    if watch is None:
         await socket.close(code=POLICY_VIOLATION)
         return
     await socket.accept()
     try:
-        await _pump(socket, run_id, after)
+        await _pump(socket, run_id, after, watch)
     except WebSocketDisconnect:
         return
 
 
-async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
+async def _pump(socket: WebSocket, run_id: int, after: int, watch: RunWatch) -> None:
     oldest = await asyncio.to_thread(stream.first_seq, run_id)
     assembler = stream.Assembler(after)
     if oldest is None or oldest > after + 1:  # start from the snapshot when the stream can't reach back
@@ -77,6 +64,10 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
     cursor, quiet = "0", 0
     while True:
         cursor, items = await stream.read(run_id, cursor, block_ms=1000)
+        if not await watch.still_allowed():  # demoted, removed or signed out: not one frame more
+            await socket.send_text("!forbidden")
+            await socket.close(code=POLICY_VIOLATION)
+            return
         text = "".join([assembler.push(item) for item in items])
         if text:
             await socket.send_text(f"{assembler.next_seq - 1}:{text}")

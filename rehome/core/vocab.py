@@ -189,4 +189,4 @@ class EventKind(StrEnum):
     PRESENCE_CHANGED = "PresenceChanged"
     TYPING = "Typing"
     NOTIFICATION_CREATED = "NotificationCreated"
-    SESSIONS_REVOKED = "SessionsRevoked"  # logout, password change, disabled: re-check now
+    ACCESS_CHANGED = "AccessChanged"  # user channel: sessions revoked, role or membership changed

@@ -252,3 +252,12 @@ def test_postgres_search_uses_the_fts_indexes(world: World) -> None:
             explain = f"EXPLAIN SELECT 1 FROM {table} WHERE {condition}"  # noqa: S608 (the app's own SQL)
             plan = "\n".join(row[0] for row in conn.exec_driver_sql(explain, parameters))
             assert index in plan, plan
+
+
+def test_the_package_exports_what_the_admin_search_page_uses() -> None:
+    """`ui/admin/state_overview` caps the query with `search.MAX_QUERY` from the package;
+    the core move left it in `search.service` only, and the page's load failed."""
+    from rehome.core import search as package
+
+    assert package.MAX_QUERY == 200
+    assert package.search is search

@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, null, or_
+from sqlalchemy import ColumnElement, Select, String, and_, func, null, or_, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import project_people_filter, visible_project_filter, visible_rows
 from rehome.core.agent.context_rows import (
@@ -35,6 +35,7 @@ from rehome.core.agent.context_rows import (
     stamp,
 )
 from rehome.core.infra.clock import today, utcnow
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import (
     Message,
     MessageMention,
@@ -46,6 +47,7 @@ from rehome.core.models import (
     User,
 )
 from rehome.core.tasks.figures import Moment, by_assignee
+from rehome.core.vocab import TaskStatus
 from rehome.settings import get_settings
 
 # Windows: generous for any realistic budget, small enough to stay fast.
@@ -67,17 +69,17 @@ def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
 def _narrow(lens: Lens, model: Any, *columns: Any) -> Select:
     """`columns` of the reader's visible `model` rows, as plain rows; the
     project's name rides along where rows are joined to their project."""
-    project = (Project.name if lens.workspace else null()).label("project")
+    project = (col(Project.name) if lens.workspace else null()).label("project")
     query = sa_select(*columns, project).select_from(model)
     if lens.workspace:
-        query = query.join(Project, Project.id == model.project_id)
+        query = query.join(Project, col(Project.id) == model.project_id)
     return query.where(_visible(lens, model))
 
 
 def _select(lens: Lens, model: Any, person: Any, *columns: Any) -> Select:
     """`columns` of visible `model` rows with the linked person's name (`who`)."""
-    query = _narrow(lens, model, *columns, model.project_id, User.name.label("who"))
-    return query.outerjoin(User, User.id == person)
+    query = _narrow(lens, model, *columns, model.project_id, col(User.name).label("who"))
+    return query.outerjoin(User, col(User.id) == person)
 
 
 def _where(lens: Lens, row: Any) -> tuple[str, dict[str, Any]]:
@@ -90,13 +92,15 @@ def fetch_messages(session: Session, lens: Lens, *, mentions: bool) -> list[Cand
     me = lens.actor.user_id
     query = _select(
         lens, Message, Message.author_id, Message.id, Message.body, Message.internal, Message.created_at
-    ).outerjoin(MessageMention, (MessageMention.message_id == Message.id) & (MessageMention.user_id == me))
-    query = query.add_columns(MessageMention.user_id.label("mention"))  # type: ignore[attr-defined]
+    ).outerjoin(
+        MessageMention, and_(col(MessageMention.message_id) == Message.id, col(MessageMention.user_id) == me)
+    )
+    query = query.add_columns(col(MessageMention.user_id).label("mention"))
     if mentions:
-        query = query.where(MessageMention.user_id == me)
+        query = query.where(col(MessageMention.user_id) == me)
     limit = MENTION_WINDOW if mentions else MESSAGE_WINDOW
     out = []
-    for r in session.exec(query.order_by(Message.id.desc()).limit(limit)):  # type: ignore[union-attr]
+    for r in exec_rows(session, query.order_by(col(Message.id).desc()).limit(limit)):
         author = r.who or "Former member"
         where, data = _where(lens, r)
         flags = (" | mentions you" if r.mention else "") + (" | internal" if r.internal else "")
@@ -121,7 +125,7 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
     Internal notes and costs are not even read for a role that may not see them.
     """
     notes = func.substr(Task.internal_notes, 1, NOTES_CHARS + 1) if lens.sees_internal else null()
-    cost = Task.cost_cents if lens.sees_costs else null()
+    cost = col(Task.cost_cents) if lens.sees_costs else null()
     description = func.substr(Task.description, 1, DESCRIPTION_CHARS + 1)
     columns = (Task.id, Task.title, Task.status, Task.priority, Task.assignee_id, Task.due_date)
     query = _select(
@@ -137,12 +141,15 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
     )
     now = today()
     if attention:
-        overdue = Task.due_date < now  # type: ignore[operator]
-        query = query.where(Task.status != "done", or_(Task.status == "blocked", overdue))
+        late = col(Task.due_date) < now
+        query = query.where(
+            col(Task.status) != TaskStatus.DONE, or_(col(Task.status) == TaskStatus.BLOCKED, late)
+        )
     limit = ATTENTION_WINDOW if attention else TASK_WINDOW
     out = []
-    for r in session.exec(query.order_by(Task.updated_at.desc(), Task.id.desc()).limit(limit)):  # type: ignore[attr-defined,union-attr]
-        overdue = r.due_date is not None and r.status != "done" and r.due_date < now
+    newest = (col(Task.updated_at).desc(), col(Task.id).desc())
+    for r in exec_rows(session, query.order_by(*newest).limit(limit)):
+        overdue = r.due_date is not None and r.status != TaskStatus.DONE and r.due_date < now
         where, data = _where(lens, r)
         parts = [f"[T-{r.id}] task{where}", f"status: {r.status}", f"priority: {r.priority}"]
         if r.due_date is not None:
@@ -175,17 +182,19 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
 def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
     """Recent status changes of tasks the reader may see (never of internal ones for a client)."""
     query = (
-        _narrow(lens, Task, Task.project_id, Task.title, User.name.label("who"))
-        .join(TaskEvent, TaskEvent.task_id == Task.id)
-        .outerjoin(User, User.id == TaskEvent.actor_id)
-        .add_columns(TaskEvent.id, TaskEvent.task_id, TaskEvent.from_status, TaskEvent.to_status)
-        .add_columns(TaskEvent.created_at)
-        .where(TaskEvent.kind == "status", TaskEvent.project_id == Task.project_id)
+        _narrow(lens, Task, Task.project_id, Task.title, col(User.name).label("who"))
+        .join(TaskEvent, col(TaskEvent.task_id) == Task.id)
+        .outerjoin(User, col(User.id) == TaskEvent.actor_id)
+        .add_columns(
+            col(TaskEvent.id), col(TaskEvent.task_id), col(TaskEvent.from_status), col(TaskEvent.to_status)
+        )
+        .add_columns(col(TaskEvent.created_at))
+        .where(col(TaskEvent.kind) == "status", col(TaskEvent.project_id) == Task.project_id)
     )
     if lens.scope is not None:
-        query = query.where(TaskEvent.project_id == lens.scope.project_id)
+        query = query.where(col(TaskEvent.project_id) == lens.scope.project_id)
     out = []
-    for r in session.exec(query.order_by(TaskEvent.id.desc()).limit(EVENT_WINDOW)):  # type: ignore[union-attr]
+    for r in exec_rows(session, query.order_by(col(TaskEvent.id).desc()).limit(EVENT_WINDOW)):
         who, ref = r.who or "Someone", f"T-{r.task_id}"
         where, data = _where(lens, r)
         text = (
@@ -208,9 +217,9 @@ def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
 def fetch_files(session: Session, lens: Lens) -> list[Candidate]:
     columns = (StoredFile.id, StoredFile.name, StoredFile.content_type, StoredFile.size_bytes)
     query = _select(lens, StoredFile, StoredFile.uploaded_by, *columns, StoredFile.internal)
-    query = query.add_columns(StoredFile.created_at)
+    query = query.add_columns(col(StoredFile.created_at))
     out = []
-    for r in session.exec(query.order_by(StoredFile.id.desc()).limit(FILE_WINDOW)):  # type: ignore[union-attr]
+    for r in exec_rows(session, query.order_by(col(StoredFile.id).desc()).limit(FILE_WINDOW)):
         where, data = _where(lens, r)
         text = (
             f"[F-{r.id}] file{where} | at: {stamp(r.created_at)} | by: {quote(r.who or 'Former member')}"
@@ -234,7 +243,7 @@ def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
     if lens.scope is not None:
         projects = [lens.scope.project]
     else:
-        newest = (Project.updated_at.desc(), Project.id.desc())  # type: ignore[attr-defined,union-attr]
+        newest = (col(Project.updated_at).desc(), col(Project.id).desc())
         query = select(Project).where(visible_project_filter(lens.actor)).order_by(*newest)
         projects = list(session.exec(query.limit(PROJECT_CAP)))
     out = []
@@ -283,22 +292,23 @@ def fetch_people(session: Session, lens: Lens) -> list[Candidate]:
     """Who is in the project (members and workspace admins), or the workspace's
     people; contacts of others only for roles that see contacts."""
     me = lens.actor.user_id
-    columns = (User.id, User.name, User.email, User.phone, User.is_admin)
+    columns = (col(User.id), col(User.name), col(User.email), col(User.phone), col(User.is_admin))
     if lens.scope is not None:
         pid = lens.scope.project_id
-        member = (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == pid)
+        member = and_(col(ProjectMembership.user_id) == User.id, col(ProjectMembership.project_id) == pid)
         query = (
-            select(*columns, ProjectMembership.role)
+            sa_select(*columns, col(ProjectMembership.role))
             .outerjoin(ProjectMembership, member)
             .where(project_people_filter(pid, lens.actor.workspace_id))
         )
     else:
-        query = select(*columns, null().label("role")).where(
-            User.workspace_id == lens.actor.workspace_id,
-            User.disabled_at.is_(None),  # type: ignore[union-attr]
+        no_role = type_coerce(null(), String).label("role")  # NULL, typed like the role column
+        query = sa_select(*columns, no_role).where(
+            col(User.workspace_id) == lens.actor.workspace_id,
+            col(User.disabled_at).is_(None),
         )
     out = []
-    for r in session.exec(query.order_by(User.name, User.id).limit(PEOPLE_CAP)):  # type: ignore[arg-type]
+    for r in exec_rows(session, query.order_by(col(User.name), col(User.id)).limit(PEOPLE_CAP)):
         role = "admin" if r.is_admin else (r.role or "member")
         show = lens.sees_contacts or r.id == me
         email, phone = (r.email, r.phone) if show else (None, None)

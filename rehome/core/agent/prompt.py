@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import literal, union_all
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from rehome.core.access import Actor
 from rehome.core.agent.types import BuiltContext, ChatTurn, ProviderRequest
 from rehome.core.infra.clock import today
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import AgentMessage, Message, StoredFile, Task
 
 SYSTEM_PROMPT = """You are ReHome's assistant for a renovation firm's projects.
@@ -56,7 +58,11 @@ def build_request(
         f"{SYSTEM_PROMPT}\n\nToday is {today().isoformat()}. You are answering {asker.name} "
         f"({role}) about {scope}.\n\n{context.text}"
     )
-    turns = [ChatTurn(m.role, m.content) for m in history if m.role in ("user", "assistant") and m.content]  # type: ignore[arg-type]
+    turns = [
+        ChatTurn("user" if m.role == "user" else "assistant", m.content)
+        for m in history
+        if m.role in ("user", "assistant") and m.content
+    ]
     turns.append(ChatTurn("user", question))
     return ProviderRequest(
         model=model,
@@ -102,14 +108,21 @@ def citation_links(session: Session, refs: list[str]) -> dict[str, str]:
     for ref in refs:
         kind, _, number = ref.partition("-")
         ids[kind].append(int(number))
+    models: tuple[tuple[str, type[Task] | type[Message] | type[StoredFile]], ...] = (
+        ("T", Task),
+        ("M", Message),
+        ("F", StoredFile),
+    )
     parts = [
-        select(literal(kind).label("kind"), model.id, model.project_id).where(model.id.in_(ids[kind]))  # type: ignore[attr-defined]
-        for kind, model in (("T", Task), ("M", Message), ("F", StoredFile))
+        sa_select(literal(kind).label("kind"), col(model.id), col(model.project_id)).where(
+            col(model.id).in_(ids[kind])
+        )
+        for kind, model in models
         if ids[kind]
     ]
     if not parts:
         return {}
-    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
+    rows = exec_rows(session, union_all(*parts) if len(parts) > 1 else parts[0])
     return {f"{kind}-{i}": _LINKS[kind].format(p=p, i=i) for kind, i, p in rows}
 
 

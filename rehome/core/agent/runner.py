@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from rehome.core.access import Actor, project_scope
@@ -25,7 +25,8 @@ from rehome.core.agent.calls import Cancelled, Sink, stream_once
 from rehome.core.agent.context import build_context, estimate_tokens
 from rehome.core.agent.prompt import build_request as make_request
 from rehome.core.agent.prompt import citation_links, clean_citations
-from rehome.core.agent.providers import cost_cents, make_provider
+from rehome.core.agent.providers import make_provider
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.agent.threads import history
 from rehome.core.agent.types import BuiltContext, ProviderError, ProviderRequest, Usage
 from rehome.core.auth.sessions import actor_for
@@ -89,12 +90,12 @@ def _claim(run_id: int) -> bool:
         result = session.exec(
             update(AgentRun)
             .where(
-                AgentRun.id == run_id,
+                col(AgentRun.id) == run_id,
                 or_(
-                    AgentRun.status == RunStatus.QUEUED,
-                    (AgentRun.status == RunStatus.RUNNING) & (AgentRun.started_at < stale),
+                    col(AgentRun.status) == RunStatus.QUEUED,
+                    (col(AgentRun.status) == RunStatus.RUNNING) & (col(AgentRun.started_at) < stale),
                 ),
-            )  # type: ignore[operator]
+            )
             .values(status=RunStatus.RUNNING, started_at=utcnow(), attempts=AgentRun.attempts + 1)
         )
         return bool(result.rowcount)
@@ -234,7 +235,7 @@ def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
     with session_scope() as session:
         stored = session.exec(
             update(AgentRun)
-            .where(AgentRun.id == run_id, AgentRun.status == RunStatus.RUNNING)
+            .where(col(AgentRun.id) == run_id, col(AgentRun.status) == RunStatus.RUNNING)
             .values(
                 status=outcome.status,
                 tokens_in=outcome.tokens_in,

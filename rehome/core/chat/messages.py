@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import and_, delete
+from sqlmodel import Session, col, select
 
 from rehome.core import notifications
 from rehome.core.access import (
@@ -50,8 +50,8 @@ def list_messages(
     limit = max(1, min(limit, MAX_LIMIT))
     query = visible_messages(scope)
     if before_id:
-        query = query.where(Message.id < before_id)  # type: ignore[operator]
-    rows = list(session.exec(query.order_by(Message.id.desc()).limit(limit + 1)))  # type: ignore[union-attr]
+        query = query.where(col(Message.id) < before_id)
+    rows = list(session.exec(query.order_by(col(Message.id).desc()).limit(limit + 1)))
     return page_of(messages_out(session, rows), limit, lambda m: m.id)
 
 
@@ -94,7 +94,7 @@ def delete_message(session: Session, actor: Actor, message_id: int) -> None:
     message.deleted_at = utcnow()
     message.body = ""
     session.add(message)
-    session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    session.exec(delete(MessageMention).where(col(MessageMention.message_id) == message.id))
     events.emit(
         session, scope.project_id, EventKind.MESSAGE_DELETED, message_id=message_id, actor_id=actor.user_id
     )
@@ -118,7 +118,10 @@ def _save_mentions(session: Session, scope: ProjectScope, message: Message, expl
         select(User.id, User.name, User.is_admin, ProjectMembership.role)
         .outerjoin(
             ProjectMembership,
-            (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == scope.project_id),
+            and_(
+                col(ProjectMembership.user_id) == User.id,
+                col(ProjectMembership.project_id) == scope.project_id,
+            ),
         )
         .where(project_people_filter(scope.project_id, scope.actor.workspace_id))
     ).all()
@@ -128,9 +131,9 @@ def _save_mentions(session: Session, scope: ProjectScope, message: Message, expl
         if message.internal and not is_admin and role == Role.CLIENT.value:
             continue
         if user_id in explicit or _names_in(name, text):
-            found.add(int(user_id))
+            found.add(int(user_id or 0))
     found.discard(scope.actor.user_id)
-    session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    session.exec(delete(MessageMention).where(col(MessageMention.message_id) == message.id))
     for user_id in sorted(found):
         session.add(MessageMention(message_id=int(message.id or 0), user_id=user_id))
     return sorted(found)

@@ -12,19 +12,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine, Result, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlmodel import Session, create_engine
 
 from rehome.settings import get_settings
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "rehome_after_commit"
+_Ts = TypeVarTuple("_Ts")
 
 
 def make_engine(url: str) -> Engine:
@@ -45,8 +49,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800)
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -88,9 +92,20 @@ def session_scope() -> Iterator[Session]:
             log.exception("after-commit callback failed")
 
 
-def on_commit(session: Session, callback: Callable[[], None]) -> None:
+def on_commit(session: Session, callback: Callable[[], object]) -> None:
     """Run `callback` once the surrounding `session_scope()` has committed."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def exec_rows(session: Session, query: TypedReturnsRows[*_Ts]) -> Result[*_Ts]:
+    """Run a plain SQLAlchemy select with typed rows.
+
+    `sqlmodel.select` has typed overloads for at most four columns and
+    `Session.exec` accepts only sqlmodel's own selects, so a wider select
+    (`sqlalchemy.select`) or one grown with `add_columns` runs here, through
+    SQLAlchemy's `execute` (sqlmodel's override of it only adds a deprecation
+    hint pointing to `exec`)."""
+    return OrmSession.execute(session, query)
 
 
 def insert_once(session: Session, model: Any, values: dict[str, Any], unique: list[str]) -> int | None:

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import (
     Actor,
@@ -30,7 +30,7 @@ from rehome.core.access import (
 )
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.chat.views import MessageOut, messages_out
-from rehome.core.infra.bus import BusEvent
+from rehome.core.infra.bus import BusEvent, project_channel, user_channel
 from rehome.core.models import Message, ProjectSummary, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
 from rehome.core.tasks.views import TaskOut, tasks_out
@@ -83,14 +83,19 @@ def needs_recheck(viewer: Viewer | None, batch: list[BusEvent]) -> bool:
     caught by the periodic re-check."""
     if viewer is None or time.monotonic() - viewer.checked_at >= RECHECK_EVERY:
         return True
-    return any(e.kind in (EventKind.SESSIONS_REVOKED, EventKind.PROJECT_CHANGED) for e in batch)
+    return any(e.kind in (EventKind.ACCESS_CHANGED, EventKind.PROJECT_CHANGED) for e in batch)
 
 
 def changes_for(
     session: Session, viewer: Viewer, batch: list[BusEvent], filters: BoardFilters
 ) -> LiveChanges:
-    """What this batch means for this viewer, rows read through the access layer."""
+    """What this batch means for this viewer, rows read through the access layer.
+
+    Only the events of the viewer's project and of the viewer themself count:
+    a relay handed any other channel's events delivers nothing from them."""
     scope = viewer.scope
+    own = {project_channel(scope.project_id), user_channel(viewer.actor.user_id)}
+    batch = [event for event in batch if event.channel in own]
     out = _rows_for_role(session, scope, batch, filters)
     for event in batch:
         visible = scope.sees_internal or not event.data.get("internal")
@@ -117,13 +122,13 @@ def _rows_for_role(
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}
     summary_ids = {int(e.data["summary_id"]) for e in batch if e.kind == EventKind.AGENT_SUMMARY_READY}
     if task_ids:
-        rows = list(session.exec(visible_tasks(scope).where(Task.id.in_(task_ids))))  # type: ignore[union-attr]
-        out.tasks = tasks_out(session, scope, rows)
+        tasks = list(session.exec(visible_tasks(scope).where(col(Task.id).in_(task_ids))))
+        out.tasks = tasks_out(session, scope, tasks)
         out.tasks_gone = task_ids - {t.id for t in out.tasks}
         out.totals = column_totals(session, scope, filters)
     if message_ids:
-        rows = list(session.exec(visible_messages(scope).where(Message.id.in_(message_ids))))  # type: ignore[union-attr]
-        out.messages = messages_out(session, rows)
+        messages = list(session.exec(visible_messages(scope).where(col(Message.id).in_(message_ids))))
+        out.messages = messages_out(session, messages)
         out.messages_gone = message_ids - {m.id for m in out.messages}
     if summary_ids:
         query = visible_summaries(scope).where(ProjectSummary.id.in_(summary_ids))  # type: ignore[union-attr]

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnClause, ColumnElement, and_, func, literal_column, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, internal_visible, visible_project_filter
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import Message, Project, Task, User
 
 MAX_QUERY = 200
@@ -27,9 +29,9 @@ SNIPPET_CHARS = 160
 _MAX_TERMS = 8
 # Inline SQL literals, not bind parameters: PostgreSQL only uses an expression
 # index when the query's expression is the index's expression, constants included.
-_CONFIG = literal_column("'simple'")
-_EMPTY = literal_column("''")
-_SPACE = literal_column("' '")
+_CONFIG: ColumnClause[str] = literal_column("'simple'")
+_EMPTY: ColumnClause[str] = literal_column("''")
+_SPACE: ColumnClause[str] = literal_column("' '")
 # A trailing plain word (not negated, quoted or glued to punctuation) is matched
 # as a prefix, so "kitch" already finds "Kitchen" while the user types.
 _TRAILING_WORD = re.compile(r"(?s)(.*?)(?:^|(?<=\s))([^\W_]+)")
@@ -104,7 +106,7 @@ class _Matcher:
 
 def _tsvector(*columns: Any) -> ColumnElement[Any]:
     """`to_tsvector('simple', coalesce(a,'') || ' ' || coalesce(b,'') ...)`, as indexed."""
-    document = func.coalesce(columns[0], _EMPTY)
+    document: ColumnElement[Any] = func.coalesce(columns[0], _EMPTY)
     for column in columns[1:]:
         document = document.op("||")(_SPACE).op("||")(func.coalesce(column, _EMPTY))
     return func.to_tsvector(_CONFIG, document)
@@ -160,10 +162,10 @@ def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[Sear
     columns = (Task.title, Task.description)
     rows = session.exec(
         select(Task.id, Task.project_id, Task.title, Task.description)
-        .join(Project, Project.id == Task.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == Task.project_id)
         .where(
             visible_project_filter(actor),
-            internal_visible(actor, Task.project_id, Task.internal),
+            internal_visible(actor, col(Task.project_id), col(Task.internal)),
             m.matches(*columns),
         )
         .order_by(*m.order(columns, Task.created_at, Task.id))
@@ -184,18 +186,21 @@ def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[Sear
 
 def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
     columns = (Message.body,)
-    rows = session.exec(
-        select(Message.id, Message.project_id, Message.body, Project.name, User.name)
-        .join(Project, Project.id == Message.project_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Message.author_id)  # type: ignore[arg-type]
+    rows = exec_rows(
+        session,
+        sa_select(  # five columns: more than sqlmodel.select types
+            col(Message.id), col(Message.project_id), col(Message.body), col(Project.name), col(User.name)
+        )
+        .join(Project, col(Project.id) == Message.project_id)
+        .outerjoin(User, col(User.id) == Message.author_id)
         .where(
             visible_project_filter(actor),
-            Message.deleted_at.is_(None),  # type: ignore[union-attr]
-            internal_visible(actor, Message.project_id, Message.internal),
+            col(Message.deleted_at).is_(None),
+            internal_visible(actor, col(Message.project_id), col(Message.internal)),
             m.matches(*columns),
         )
         .order_by(*m.order(columns, Message.created_at, Message.id))
-        .limit(limit)
+        .limit(limit),
     )
     return [
         SearchHit(
@@ -215,7 +220,7 @@ def _users(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[Sear
     rows = session.exec(
         select(User.id, User.name, User.email)
         .where(User.workspace_id == actor.workspace_id, _like_all(m.terms, (User.name, User.email)))
-        .order_by(User.name, User.id)
+        .order_by(col(User.name), col(User.id))
         .limit(limit)
     )
     return [

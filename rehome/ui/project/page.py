@@ -11,6 +11,7 @@ from rehome.ui.project.board_view import board_tab
 from rehome.ui.project.chat_view import chat_tab
 from rehome.ui.project.live import LiveState
 from rehome.ui.project.models import PersonChip
+from rehome.ui.project.page_state import ProjectPageState
 from rehome.ui.project.state import ProjectState
 
 
@@ -84,7 +85,7 @@ def project_page() -> rx.Component:
                 value="files",
             ),
             rx.tabs.content(rx.box(agent_chat(PARTICIPANT_PROMPTS), padding_top="12px"), value="agent"),
-            value=ProjectState.tab,
-            on_change=ProjectState.set_tab,
+            value=ProjectPageState.tab,
+            on_change=ProjectPageState.set_tab,
         ),
     )

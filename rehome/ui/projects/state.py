@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import reflex as rx
-
 from rehome.core import projects
+from rehome.ui.guard import Ctx, signed_in
 from rehome.ui.session import SessionState
 
 
@@ -12,12 +11,7 @@ class ProjectsState(SessionState):
     cards: list[projects.ProjectCard] = []
     loaded: bool = False
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._remember(actor)
-        self.cards = self._run(lambda s: projects.project_cards(s, actor)) or []
+    @signed_in(page=True)
+    def load(self, ctx: Ctx) -> None:
+        self.cards = projects.project_cards(ctx.db, ctx.actor)
         self.loaded = True
-        return None
