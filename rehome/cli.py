@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import col, select
 
 from rehome.core.infra import jobs
 from rehome.core.infra.db import session_scope
@@ -65,9 +65,9 @@ def digests(args: argparse.Namespace) -> int:
             plan = [(args.project, "")]
         else:
             plan = [
-                (pid, digest_jobs.local_day(session, int(wid), now))
-                for (wid,) in session.execute(select(Workspace.id).order_by(Workspace.id))
-                for pid in active_projects(session, int(wid), now - timedelta(days=1))
+                (pid, digest_jobs.local_day(session, int(wid or 0), now))
+                for wid in session.exec(select(Workspace.id).order_by(col(Workspace.id)))
+                for pid in active_projects(session, int(wid or 0), now - timedelta(days=1))
             ]
     written = 0
     for project_id, day in plan:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -378,7 +378,7 @@ def summary_audience(scope: ProjectScope) -> SummaryAudience:
     return SummaryAudience.STAFF if scope.sees_internal else SummaryAudience.CLIENT
 
 
-def visible_summaries(scope: ProjectScope) -> Select:
+def visible_summaries(scope: ProjectScope) -> SelectOfScalar[ProjectSummary]:
     """A project's stored summaries this reader may read: the staff version for
     the firm's side, the client version for clients; client update drafts only
     for those who approve them (no AI text reaches a client unreviewed)."""
@@ -387,22 +387,31 @@ def visible_summaries(scope: ProjectScope) -> Select:
         audiences.append(SummaryAudience.STAFF.value)
     query = select(ProjectSummary).where(
         ProjectSummary.project_id == scope.project_id,
-        ProjectSummary.audience.in_(audiences),  # type: ignore[attr-defined]
+        col(ProjectSummary.audience).in_(audiences),
     )
     if not scope.can(Action.APPROVE_UPDATE):
         query = query.where(ProjectSummary.status != SummaryStatus.DRAFT.value)
     return query
 
 
-def workspace_summaries_scope(actor: Actor, workspace_id: int) -> Select:
+def workspace_summaries_scope(actor: Actor, workspace_id: int) -> SelectOfScalar[ProjectSummary]:
     """The workspace's rollups: its admins only; another workspace is NotFound."""
     if workspace_id != actor.workspace_id:
         raise NotFound("Workspace not found.")
     require_admin(actor)
     return select(ProjectSummary).where(
         ProjectSummary.workspace_id == workspace_id,
-        ProjectSummary.project_id.is_(None),  # type: ignore[union-attr]
+        col(ProjectSummary.project_id).is_(None),
         ProjectSummary.audience == SummaryAudience.ADMIN.value,
+    )
+
+
+def admin_project_summaries(actor: Actor) -> SelectOfScalar[ProjectSummary]:
+    """Every open project's summaries of the admin's workspace (any version)."""
+    require_admin(actor)
+    projects = select(Project.id).where(visible_project_filter(actor))
+    return select(ProjectSummary).where(
+        ProjectSummary.workspace_id == actor.workspace_id, col(ProjectSummary.project_id).in_(projects)
     )
 
 
@@ -414,25 +423,21 @@ def summary_readers(
     the staff version; with `approvers`, only those who may approve a client
     update (team members and admins)."""
     members = select(ProjectMembership.user_id).where(ProjectMembership.project_id == project_id)
+    admins = col(User.is_admin) == true()
     if approvers:
         team = members.where(ProjectMembership.role == Role.TEAM.value)
-        who = or_(User.id.in_(team), User.is_admin == true())  # type: ignore[union-attr]
+        who = or_(col(User.id).in_(team), admins)
     elif audience is SummaryAudience.CLIENT:
-        members = members.where(ProjectMembership.role == Role.CLIENT.value)
-        who = User.id.in_(members)  # type: ignore[union-attr]
+        who = col(User.id).in_(members.where(ProjectMembership.role == Role.CLIENT.value))
     else:
         firm = members.where(ProjectMembership.role != Role.CLIENT.value)
-        who = or_(User.id.in_(firm), User.is_admin == true())  # type: ignore[union-attr]
-    project = select(Project.workspace_id).where(Project.id == project_id).scalar_subquery()
-    query = select(User).where(User.workspace_id == project, User.disabled_at.is_(None), who)  # type: ignore[union-attr]
-    return list(session.exec(query.order_by(User.id)))  # type: ignore[arg-type]
+        who = or_(col(User.id).in_(firm), admins)
+    workspace = select(Project.workspace_id).where(Project.id == project_id).scalar_subquery()
+    query = select(User).where(col(User.workspace_id) == workspace, col(User.disabled_at).is_(None), who)
+    return list(session.exec(query.order_by(col(User.id))))
 
 
 def workspace_admins(session: Session, workspace_id: int) -> list[User]:
-    return list(
-        session.exec(
-            select(User)
-            .where(User.workspace_id == workspace_id, User.is_admin == true(), User.disabled_at.is_(None))  # type: ignore[union-attr]
-            .order_by(User.id)  # type: ignore[arg-type]
-        )
-    )
+    admins = col(User.is_admin) == true()
+    query = select(User).where(User.workspace_id == workspace_id, admins, col(User.disabled_at).is_(None))
+    return list(session.exec(query.order_by(col(User.id))))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from rehome.core.agent.providers import cost_cents
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.digests import jobs as digest_jobs
 from rehome.core.digests import store
 from rehome.core.digests.generate import BUDGET, PROVIDER
@@ -69,11 +69,18 @@ def test_the_model_words_the_digest_and_the_workspace_pays(dw: DigestWorld, fake
 
 
 def test_a_wording_that_changes_the_numbers_is_not_believed(dw: DigestWorld, fake_llm: FakeLLM) -> None:
-    fake_llm.chunks = ["**On track**: 42 tasks done, nothing late."]
+    fake_llm.chunks = ["**Off track**: 42 urgent tasks overdue."]
     staff = _staff(digest_jobs.project_digest(dw.p1))
     assert staff.content.startswith("**Off track**: 1 urgent task overdue")  # the factual draft
     assert "42" not in staff.content
     assert staff.meta["kept_draft"] == "numbers"
+
+
+def test_a_wording_without_the_verdict_first_is_not_kept(dw: DigestWorld, fake_llm: FakeLLM) -> None:
+    fake_llm.chunks = ["Hello, world!"]  # no verdict, no citation: not a digest
+    staff = _staff(digest_jobs.project_digest(dw.p1))
+    assert staff.content.startswith("**Off track**: 1 urgent task overdue")
+    assert staff.meta["kept_draft"] == "verdict"
 
 
 def _cached_after(dw: DigestWorld, first: ProjectSummary, reason: str) -> None:

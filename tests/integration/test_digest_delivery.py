@@ -13,6 +13,7 @@ from rehome.core.access import project_scope
 from rehome.core.chat.messages import list_messages
 from rehome.core.digests import client_update, risks, store
 from rehome.core.digests import jobs as digest_jobs
+from rehome.core.infra import bus
 from rehome.core.infra.bus import BusEvent
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import Conflict, Forbidden, NotFound
@@ -67,7 +68,7 @@ def test_one_mail_per_person_who_chose_digests(dw: DigestWorld, sent_jobs) -> No
 def test_the_ready_event_reaches_only_viewers_allowed_to_see_the_version(dw: DigestWorld) -> None:
     staff, client = digest_jobs.project_digest(dw.p1)
     batch = [
-        BusEvent("project:x", f"{i}-0", "AgentSummaryReady", {"summary_id": w.summary_id})
+        BusEvent(bus.project_channel(dw.p1), f"{i}-0", "AgentSummaryReady", {"summary_id": w.summary_id})
         for i, w in enumerate((staff, client), start=1)
     ]
     seen = {}

@@ -79,7 +79,7 @@ def approve_update(session: Session, actor: Actor, summary_id: int, data: Update
         .where(ProjectSummary.id == summary_id, ProjectSummary.status == SummaryStatus.DRAFT)  # type: ignore[arg-type]
         .values(status=SummaryStatus.APPROVED, approved_by=actor.user_id, approved_at=utcnow())
     )
-    if not approved.rowcount:  # type: ignore[attr-defined]
+    if not approved.rowcount:
         raise Conflict("This update was approved already.")
     session.refresh(summary)
     post_message(session, actor, scope.project_id, MessageCreate(body=summary.content[:10_000]))

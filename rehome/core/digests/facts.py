@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, literal, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Exists, and_, exists, func, literal, select
+from sqlmodel import Session, col
 
 from rehome.core.access import Actor, ProjectScope, visible_rows
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import Message, Project, ProjectMembership, Task, TaskEvent, User
 from rehome.core.tasks.figures import AssigneeCount, Moment, TaskFigures, overdue_by_assignee, task_figures
 from rehome.core.vocab import Role, SummaryAudience, TaskStatus
@@ -178,7 +179,7 @@ def gather(
         changes=changes,
         changes_total=changes_total,
         done_total=done_total,
-        new_tasks=task_lines(session, actor, scope, Task.created_at >= at.since, NEW_LIMIT),  # type: ignore[arg-type,operator]
+        new_tasks=task_lines(session, actor, scope, col(Task.created_at) >= at.since, NEW_LIMIT),
         messages_in_period=_message_count(session, actor, scope, at),
         chat=chat_lines(session, actor, scope, at),
     )
@@ -187,23 +188,22 @@ def gather(
 def _client_member(user_id: Any, project_id: Any) -> Exists:
     """Whether `user_id` is a client of the project (correlated, no extra query)."""
     return exists().where(
-        ProjectMembership.project_id == project_id,
-        ProjectMembership.user_id == user_id,
-        ProjectMembership.role == Role.CLIENT.value,
+        col(ProjectMembership.project_id) == project_id,
+        col(ProjectMembership.user_id) == user_id,
+        col(ProjectMembership.role) == Role.CLIENT.value,
     )
 
 
 def needs_attention(at: Moment) -> ColumnElement[bool]:
     """Open tasks that are blocked, overdue, due soon, stalled, or waiting on a client."""
-    open_ = Task.status != TaskStatus.DONE
-    due = Task.due_date
-    stalled = (Task.status == TaskStatus.IN_PROGRESS) & (Task.updated_at < at.stalled_before)  # type: ignore[operator]
+    status = col(Task.status)
+    stalled = (status == TaskStatus.IN_PROGRESS) & (col(Task.updated_at) < at.stalled_before)
     return and_(
-        open_,
-        (Task.status == TaskStatus.BLOCKED)
-        | (due < at.soon_until + timedelta(days=1))  # type: ignore[operator]
+        status != TaskStatus.DONE,
+        (status == TaskStatus.BLOCKED)
+        | (col(Task.due_date) < at.soon_until + timedelta(days=1))
         | stalled
-        | _client_member(Task.assignee_id, Task.project_id),  # type: ignore[operator]
+        | _client_member(col(Task.assignee_id), col(Task.project_id)),
     )
 
 
@@ -211,7 +211,7 @@ def task_lines(
     session: Session,
     actor: Actor,
     scope: ProjectScope | None,
-    where: Any,
+    where: ColumnElement[bool],
     limit: int,
     *,
     oldest_first: bool = False,
@@ -220,24 +220,25 @@ def task_lines(
     changed first), with owner, client flag, blocked-since and (workspace-wide)
     project name; one query."""
     blocked_since = (
-        select(func.max(TaskEvent.created_at))
-        .where(TaskEvent.task_id == Task.id, TaskEvent.to_status == TaskStatus.BLOCKED)
+        select(func.max(col(TaskEvent.created_at)))
+        .where(col(TaskEvent.task_id) == col(Task.id), col(TaskEvent.to_status) == TaskStatus.BLOCKED)
         .scalar_subquery()
     )
-    client = _client_member(Task.assignee_id, Task.project_id)
-    project = Project.name if scope is None else literal("")
-    query: Select = (
-        select(Task, User.name, client.label("client"), blocked_since.label("blocked_since"), project)  # type: ignore[attr-defined]
-        .outerjoin(User, User.id == Task.assignee_id)
-        .where(visible_rows(actor, scope, Task), where)  # type: ignore[arg-type]
+    client = _client_member(col(Task.assignee_id), col(Task.project_id))
+    project = col(Project.name) if scope is None else literal("")
+    query = (
+        select(Task, col(User.name), client.label("client"), blocked_since.label("blocked_since"), project)
+        .outerjoin(User, col(User.id) == col(Task.assignee_id))
+        .where(visible_rows(actor, scope, Task), where)
         .limit(limit)
     )
     if oldest_first:
-        query = query.order_by(Task.updated_at, Task.id)
+        query = query.order_by(col(Task.updated_at), col(Task.id))
     else:
-        query = query.order_by(Task.due_date.is_(None), Task.due_date, Task.id.desc())  # type: ignore[union-attr]
+        due = col(Task.due_date)
+        query = query.order_by(due.is_(None), due, col(Task.id).desc())
     if scope is None:
-        query = query.join(Project, Project.id == Task.project_id)
+        query = query.join(Project, col(Project.id) == col(Task.project_id))
     return [
         TaskLine(
             id=int(task.id or 0),
@@ -251,9 +252,9 @@ def task_lines(
             created_at=task.created_at,
             blocked_since=since if task.status == TaskStatus.BLOCKED else None,
             project_id=task.project_id,
-            project=project_name,
+            project=str(project_name or ""),
         )
-        for task, name, is_client, since, project_name in session.execute(query)
+        for task, name, is_client, since, project_name in exec_rows(session, query)
     ]
 
 
@@ -261,32 +262,34 @@ def _changes(
     session: Session, actor: Actor, scope: ProjectScope, at: Moment
 ) -> tuple[list[Change], int, int]:
     """The period's status changes (newest first, capped) and their exact totals."""
-    base = (
-        select(TaskEvent.id)
-        .join(Task, Task.id == TaskEvent.task_id)
-        .where(
-            visible_rows(actor, scope, Task),
-            TaskEvent.kind == "status",
-            TaskEvent.created_at >= at.since,  # type: ignore[operator]
-        )
+    where = (
+        visible_rows(actor, scope, Task),
+        col(TaskEvent.kind) == "status",
+        col(TaskEvent.created_at) >= at.since,
     )
-    done = TaskEvent.to_status == TaskStatus.DONE
-    total, done_total = session.execute(base.with_only_columns(func.count(), func.count().filter(done))).one()
-    rows = session.execute(
-        base.with_only_columns(
-            TaskEvent.task_id,
-            Task.title,
-            TaskEvent.from_status,
-            TaskEvent.to_status,
-            User.name,
-            TaskEvent.created_at,
+    joined = (TaskEvent, col(Task.id) == col(TaskEvent.task_id))
+    done = col(TaskEvent.to_status) == TaskStatus.DONE
+    counts = select(func.count(), func.count().filter(done)).select_from(Task).join(*joined).where(*where)
+    total, done_total = exec_rows(session, counts).one()
+    query = (
+        select(
+            col(TaskEvent.task_id),
+            col(Task.title),
+            col(TaskEvent.from_status),
+            col(TaskEvent.to_status),
+            col(User.name),
+            col(TaskEvent.created_at),
         )
-        .outerjoin(User, User.id == TaskEvent.actor_id)
-        .order_by(TaskEvent.id.desc())  # type: ignore[union-attr]
+        .select_from(Task)
+        .join(*joined)
+        .outerjoin(User, col(User.id) == col(TaskEvent.actor_id))
+        .where(*where)
+        .order_by(col(TaskEvent.id).desc())
         .limit(CHANGES_LIMIT)
     )
     changes = [
-        Change(int(t), title, frm, str(to), who or "Someone", when) for t, title, frm, to, who, when in rows
+        Change(int(t), title, frm, str(to), who or "Someone", when)
+        for t, title, frm, to, who, when in exec_rows(session, query)
     ]
     return changes, int(total), int(done_total)
 
@@ -295,31 +298,28 @@ def _message_count(session: Session, actor: Actor, scope: ProjectScope, at: Mome
     query = (
         select(func.count())
         .select_from(Message)
-        .where(
-            visible_rows(actor, scope, Message),
-            Message.created_at >= at.since,  # type: ignore[operator]
-        )
+        .where(visible_rows(actor, scope, Message), col(Message.created_at) >= at.since)
     )
-    return int(session.execute(query).scalar_one())
+    return int(exec_rows(session, query).scalar_one())
 
 
 def chat_lines(session: Session, actor: Actor, scope: ProjectScope | None, at: Moment) -> list[Said]:
     """Recent messages, oldest first, with whether a client wrote each; one query."""
     start = min(at.since, at.now - timedelta(days=CHAT_LOOKBACK_DAYS))
-    client = _client_member(Message.author_id, Message.project_id)
-    project = Project.name if scope is None else literal("")
+    client = _client_member(col(Message.author_id), col(Message.project_id))
+    project = col(Project.name) if scope is None else literal("")
     query = (
-        select(Message.id, User.name, client.label("client"), Message.body, Message.created_at)  # type: ignore[attr-defined]
-        .add_columns(Message.project_id, project)
-        .outerjoin(User, User.id == Message.author_id)
-        .where(visible_rows(actor, scope, Message), Message.created_at >= start)  # type: ignore[operator]
-        .order_by(Message.id.desc())  # type: ignore[union-attr]
+        select(col(Message.id), col(User.name), client.label("client"), col(Message.body))
+        .add_columns(col(Message.created_at), col(Message.project_id), project)
+        .outerjoin(User, col(User.id) == col(Message.author_id))
+        .where(visible_rows(actor, scope, Message), col(Message.created_at) >= start)
+        .order_by(col(Message.id).desc())
         .limit(MESSAGES_LIMIT)
     )
     if scope is None:
-        query = query.join(Project, Project.id == Message.project_id)
+        query = query.join(Project, col(Project.id) == col(Message.project_id))
     said = [
-        Said(int(i), name or "Former member", bool(c), body, when, int(pid), pname)
-        for i, name, c, body, when, pid, pname in session.execute(query)
+        Said(int(i), name or "Former member", bool(c), body, when, int(pid), str(pname or ""))
+        for i, name, c, body, when, pid, pname in exec_rows(session, query)
     ]
     return list(reversed(said))

@@ -21,14 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import desc
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.agent import governance
 from rehome.core.agent.calls import Collector
 from rehome.core.agent.context import estimate_tokens
 from rehome.core.agent.prompt import citation_links, clean_citations
-from rehome.core.agent.providers import cost_cents
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.agent.runner import Outcome, call_providers
 from rehome.core.agent.types import ChatTurn, ProviderRequest
 from rehome.core.digests.delivery import announce, heading
@@ -187,6 +186,10 @@ def _worded(draft: Draft, outcome: Outcome) -> tuple[str, str | None]:
     if outcome.provider == "offline" or not outcome.text.strip():
         return draft.text, None
     text, _ = clean_citations(outcome.text.strip(), draft.refs)
+    lead = draft.text.split(":", 1)[0]  # "**At risk**": the verdict comes first, always
+    if draft.text.startswith("**") and not text.startswith(lead):
+        log.warning("digest wording lost its verdict line; the draft is kept")
+        return draft.text, "verdict"
     if not numbers_kept(draft.text, text):
         log.warning("digest wording changed its numbers; the draft is kept")
         return draft.text, "numbers"
@@ -281,13 +284,13 @@ def _previous(session: Session, spec: Spec) -> ProjectSummary | None:
         select(ProjectSummary)
         .where(
             ProjectSummary.workspace_id == spec.workspace_id,
-            ProjectSummary.project_id == spec.project_id
+            col(ProjectSummary.project_id) == spec.project_id
             if spec.project_id
-            else ProjectSummary.project_id.is_(None),  # type: ignore[union-attr]
+            else col(ProjectSummary.project_id).is_(None),
             ProjectSummary.type == spec.type.value,
             ProjectSummary.audience == spec.audience.value,
-            ProjectSummary.status.in_([SummaryStatus.READY.value, SummaryStatus.APPROVED.value]),  # type: ignore[attr-defined]
+            col(ProjectSummary.status).in_([SummaryStatus.READY.value, SummaryStatus.APPROVED.value]),
         )
-        .order_by(desc(ProjectSummary.id))  # type: ignore[arg-type]
+        .order_by(col(ProjectSummary.id).desc())
         .limit(1)
     ).first()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import audience_scope
 from rehome.core.digests import rollup, summaries
@@ -47,7 +47,8 @@ def _project(session: Session, project_id: int) -> tuple[int, bool] | None:
     clients = session.execute(
         select(
             exists().where(
-                ProjectMembership.project_id == project_id, ProjectMembership.role == Role.CLIENT.value
+                col(ProjectMembership.project_id) == project_id,
+                col(ProjectMembership.role) == Role.CLIENT.value,
             )
         )
     ).scalar_one()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import or_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import Actor, ProjectScope, project_scope, require_admin
 from rehome.core.digests.facts import Said, TaskLine, chat_lines, task_lines, unanswered
@@ -69,8 +69,9 @@ def _risks(session: Session, actor: Actor, scope: ProjectScope | None) -> Risks:
     now = utcnow()
     at = Moment(now=now, since=now - timedelta(days=1), stalled_days=get_settings().digest_stalled_days)
     figures = task_figures(session, actor, scope, at)
-    stalled = (Task.status == TaskStatus.IN_PROGRESS) & (Task.updated_at < at.stalled_before)  # type: ignore[operator]
-    lines = task_lines(session, actor, scope, or_(Task.status == TaskStatus.BLOCKED, stalled), 4 * LISTED)
+    status = col(Task.status)
+    stalled = (status == TaskStatus.IN_PROGRESS) & (col(Task.updated_at) < at.stalled_before)
+    lines = task_lines(session, actor, scope, or_(status == TaskStatus.BLOCKED, stalled), 4 * LISTED)
     blocked = sorted(
         (t for t in lines if t.status == TaskStatus.BLOCKED),
         key=lambda t: (t.blocked_since or t.updated_at, t.id),

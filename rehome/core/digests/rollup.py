@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
-from rehome.core.access import system_reader, visible_project_filter, visible_rows
+from rehome.core.access import Actor, system_reader, visible_project_filter, visible_rows
 from rehome.core.agent.context_rows import money
 from rehome.core.digests.writer import Assessment, Draft, assess, inert, plural, refs_in
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import AgentRun, Project, Task, TaskEvent, User
 from rehome.core.tasks.figures import Moment, TaskFigures, figures_by_project
 from rehome.core.vocab import Priority, TaskStatus, Verdict
@@ -30,18 +32,18 @@ _ORDER = {Verdict.OFF_TRACK: 0, Verdict.AT_RISK: 1, Verdict.ON_TRACK: 2}
 def compose(session: Session, workspace_id: int, at: Moment) -> Draft:
     actor = system_reader(workspace_id)
     projects = list(
-        session.execute(
+        session.exec(
             select(Project.id, Project.name, Project.budget_cents)
             .where(visible_project_filter(actor))
-            .order_by(func.lower(Project.name), Project.id)
+            .order_by(func.lower(col(Project.name)), col(Project.id))
         )
     )
     figures = figures_by_project(session, actor, at, with_costs=True)
     moved = _moves(session, workspace_id, at)
-    rated = []
+    rated: list[Rated] = []
     for pid, name, budget in projects:
-        f = figures.get(pid, TaskFigures())
-        rated.append((assess(f, today=at.today), int(pid), name, budget, f))
+        f = figures.get(int(pid or 0), TaskFigures())
+        rated.append((assess(f, today=at.today), int(pid or 0), name, budget, f))
     rated.sort(key=lambda r: (_ORDER[r[0].level], r[2].lower()))
     counts = {level: sum(r[0].level is level for r in rated) for level in Verdict}
     worst = next((level for level in _ORDER if counts[level]), Verdict.ON_TRACK)
@@ -62,8 +64,11 @@ def compose(session: Session, workspace_id: int, at: Moment) -> Draft:
     return Draft(text=text, refs=refs_in(text), verdict=verdict, figures=data)
 
 
-def _projects(rated: list, moved: dict[int, int]) -> list[str]:
-    lines = []
+Rated = tuple[Assessment, int, str, int | None, TaskFigures]
+
+
+def _projects(rated: list[Rated], moved: dict[int, int]) -> list[str]:
+    lines: list[str] = []
     quiet = [r for r in rated if r[0].level is Verdict.ON_TRACK]
     for assessment, pid, name, budget, f in rated:
         if assessment.level is Verdict.ON_TRACK and len(lines) >= LISTED:
@@ -83,43 +88,44 @@ def _projects(rated: list, moved: dict[int, int]) -> list[str]:
 
 def _moves(session: Session, workspace_id: int, at: Moment) -> dict[int, int]:
     """Status changes of the week per project (not counting moves to done)."""
+    project = col(TaskEvent.project_id)
     query = (
-        select(TaskEvent.project_id, func.count())
-        .join(Project, Project.id == TaskEvent.project_id)
+        select(project, func.count())
+        .join(Project, col(Project.id) == project)
         .where(
-            Project.workspace_id == workspace_id,
-            TaskEvent.kind == "status",
-            TaskEvent.to_status != TaskStatus.DONE,
-            TaskEvent.created_at >= at.since,  # type: ignore[operator]
+            col(Project.workspace_id) == workspace_id,
+            col(TaskEvent.kind) == "status",
+            col(TaskEvent.to_status) != TaskStatus.DONE,
+            col(TaskEvent.created_at) >= at.since,
         )
-        .group_by(TaskEvent.project_id)
+        .group_by(project)
     )
-    return {int(pid): int(n) for pid, n in session.execute(query)}
+    return {int(pid): int(n) for pid, n in session.exec(query)}
 
 
-def _risks(session: Session, actor: object, at: Moment) -> list[str]:
+def _risks(session: Session, actor: Actor, at: Moment) -> list[str]:
     """The riskiest open tasks across projects: urgent overdue, then long
     blocked, then the longest overdue."""
-    overdue = Task.due_date < at.today  # type: ignore[operator]
+    status, due_date = col(Task.status), col(Task.due_date)
+    overdue = due_date < at.today
     rank = case(
-        ((Task.priority == Priority.URGENT) & overdue, 0),
-        (Task.status == TaskStatus.BLOCKED, 1),
-        else_=2,
+        ((col(Task.priority) == Priority.URGENT) & overdue, 0), (status == TaskStatus.BLOCKED, 1), else_=2
     )
     query = (
-        select(Task.id, Task.title, Task.status, Task.due_date, Task.updated_at, Project.name, User.name)
-        .join(Project, Project.id == Task.project_id)
-        .outerjoin(User, User.id == Task.assignee_id)
+        sa_select(col(Task.id), col(Task.title), status, due_date, col(Task.updated_at), col(Project.name))
+        .add_columns(col(User.name))
+        .join(Project, col(Project.id) == col(Task.project_id))
+        .outerjoin(User, col(User.id) == col(Task.assignee_id))
         .where(
-            visible_rows(actor, None, Task),  # type: ignore[arg-type]
-            Task.status != TaskStatus.DONE,
-            (Task.status == TaskStatus.BLOCKED) | overdue,
+            visible_rows(actor, None, Task),
+            status != TaskStatus.DONE,
+            (status == TaskStatus.BLOCKED) | overdue,
         )
-        .order_by(rank, Task.due_date, Task.updated_at, Task.id)
+        .order_by(rank, due_date, col(Task.updated_at), col(Task.id))
         .limit(TOP_RISKS)
     )
     lines = []
-    for tid, title, status, due, updated, project, owner in session.execute(query):
+    for tid, title, status, due, updated, project, owner in exec_rows(session, query):
         if status == TaskStatus.BLOCKED:
             what = f"blocked {plural(max(0, (at.now - updated).days), 'day')}"
         else:
@@ -131,10 +137,8 @@ def _risks(session: Session, actor: object, at: Moment) -> list[str]:
 
 def _ai_week(session: Session, workspace_id: int, at: Moment) -> tuple[float, int]:
     week_ago = at.now - timedelta(days=7)
-    cents, runs = session.execute(
-        select(func.coalesce(func.sum(AgentRun.cost_cents), 0.0), func.count()).where(
-            AgentRun.workspace_id == workspace_id,
-            AgentRun.created_at >= week_ago,  # type: ignore[operator]
-        )
-    ).one()
+    query = sa_select(func.coalesce(func.sum(col(AgentRun.cost_cents)), 0.0), func.count()).where(
+        col(AgentRun.workspace_id) == workspace_id, col(AgentRun.created_at) >= week_ago
+    )
+    cents, runs = exec_rows(session, query).one()
     return float(cents), int(runs)

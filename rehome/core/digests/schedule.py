@@ -15,8 +15,8 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import exists, or_, select
-from sqlmodel import Session
+from sqlalchemy import exists, or_
+from sqlmodel import Session, col, select
 
 from rehome.core.infra import jobs
 from rehome.core.infra.clock import utcnow
@@ -39,22 +39,23 @@ def active_projects(
     session: Session, workspace_id: int, since: datetime, *, with_clients: bool = False
 ) -> list[int]:
     """The workspace's open projects with a change, new task or message since `since` (one query)."""
+    project = col(Project.id)
     touched = or_(
-        exists().where(Task.project_id == Project.id, Task.updated_at >= since),  # type: ignore[operator]
-        exists().where(TaskEvent.project_id == Project.id, TaskEvent.created_at >= since),  # type: ignore[operator]
-        exists().where(Message.project_id == Project.id, Message.created_at >= since),  # type: ignore[operator]
+        exists().where(col(Task.project_id) == project, col(Task.updated_at) >= since),
+        exists().where(col(TaskEvent.project_id) == project, col(TaskEvent.created_at) >= since),
+        exists().where(col(Message.project_id) == project, col(Message.created_at) >= since),
     )
-    query = select(Project.id).where(
+    query = select(project).where(
         Project.workspace_id == workspace_id,
-        Project.archived_at.is_(None),  # type: ignore[union-attr]
+        col(Project.archived_at).is_(None),
         touched,
     )
     if with_clients:
         clients = exists().where(
-            ProjectMembership.project_id == Project.id, ProjectMembership.role == Role.CLIENT.value
+            col(ProjectMembership.project_id) == project, col(ProjectMembership.role) == Role.CLIENT.value
         )
         query = query.where(clients)
-    return [int(pid) for pid in session.execute(query.order_by(Project.id)).scalars()]
+    return [int(pid or 0) for pid in session.exec(query.order_by(project))]
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:
@@ -63,10 +64,10 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     settings = get_settings()
     queued = {"daily": 0, "weekly": 0, "client_update": 0}
     with session_scope() as session:
-        workspaces = list(session.execute(select(Workspace.id, Workspace.timezone)))
+        workspaces = list(session.exec(select(Workspace.id, Workspace.timezone)))
         plans = []
-        for workspace_id, timezone in workspaces:
-            local = now.astimezone(zone(timezone))
+        for wid, timezone in workspaces:
+            workspace_id, local = int(wid or 0), now.astimezone(zone(timezone))
             if local.hour != settings.digest_hour:
                 continue
             weekly = local.weekday() == settings.digest_weekday

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import Select, desc
-from sqlmodel import Session
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.access import (
     Actor,
+    admin_project_summaries,
     project_scope,
     summary_audience,
     visible_summaries,
@@ -68,7 +69,7 @@ def summary_out(row: ProjectSummary) -> SummaryOut:
 
 def _page(
     session: Session,
-    query: Select,
+    query: SelectOfScalar[ProjectSummary],
     kind: SummaryType | None,
     before_id: int | None,
     limit: int,
@@ -80,8 +81,8 @@ def _page(
     if audience is not None:
         query = query.where(ProjectSummary.audience == audience.value)
     if before_id:
-        query = query.where(ProjectSummary.id < before_id)  # type: ignore[operator]
-    rows = session.exec(query.order_by(desc(ProjectSummary.id)).limit(limit + 1)).all()  # type: ignore[call-overload]
+        query = query.where(col(ProjectSummary.id) < before_id)
+    rows = session.exec(query.order_by(col(ProjectSummary.id).desc()).limit(limit + 1)).all()
     return page_of([summary_out(r) for r in rows], limit, lambda s: s.id)
 
 
@@ -114,6 +115,14 @@ def workspace_summaries(
     return _page(session, workspace_summaries_scope(actor, workspace_id), kind, before_id, limit)
 
 
+def workspace_daily(session: Session, actor: Actor, *, limit: int = 6) -> list[SummaryOut]:
+    """The newest daily digests (staff versions) across the workspace's projects (admins)."""
+    query = admin_project_summaries(actor).where(
+        ProjectSummary.type == SummaryType.DAILY.value, ProjectSummary.audience == SummaryAudience.STAFF.value
+    )
+    return _page(session, query, None, None, limit).items
+
+
 def get_summary(session: Session, actor: Actor, summary_id: int) -> SummaryOut:
     row = session.get(ProjectSummary, summary_id)
     if row is None:
@@ -125,7 +134,7 @@ def get_summary(session: Session, actor: Actor, summary_id: int) -> SummaryOut:
             query = visible_summaries(project_scope(session, actor, row.project_id))
         except NotFound:
             raise NotFound("Summary not found.") from None
-    found = session.exec(query.where(ProjectSummary.id == summary_id)).first()  # type: ignore[call-overload]
+    found = session.exec(query.where(ProjectSummary.id == summary_id)).first()
     if found is None:
         raise NotFound("Summary not found.")
     return summary_out(found)

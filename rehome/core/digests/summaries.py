@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, summary_audience, visible_rows
 from rehome.core.agent import governance
@@ -25,7 +25,7 @@ from rehome.core.digests.generate import Spec, Written, write
 from rehome.core.digests.writer import Assessment, Draft, assess, inert, plural, refs_in
 from rehome.core.infra import jobs
 from rehome.core.infra.clock import utcnow
-from rehome.core.infra.db import session_scope
+from rehome.core.infra.db import exec_rows, session_scope
 from rehome.core.infra.errors import Invalid, NotFound
 from rehome.core.models import Message, Task, User
 from rehome.core.tasks.figures import Moment, task_figures
@@ -137,20 +137,22 @@ def write_on_demand(project_id: int, kind: SummaryType, requested_by: int, reque
 
 def _milestone_where(data: MilestoneIn) -> ColumnElement[bool]:
     if data.task_ids:
-        return Task.id.in_(data.task_ids)  # type: ignore[union-attr,return-value]
+        return col(Task.id).in_(data.task_ids)
     since, until = data.since or date.min, data.until or date.max
-    finished = func.date(Task.completed_at).between(since.isoformat(), until.isoformat())
-    return or_(Task.due_date.between(since, until), finished)  # type: ignore[union-attr]
+    finished = func.date(col(Task.completed_at)).between(since.isoformat(), until.isoformat())
+    return or_(col(Task.due_date).between(since, until), finished)
 
 
 def milestone(session: Session, actor: Actor, scope: ProjectScope, data: MilestoneIn, at: Moment) -> Draft:
     where = _milestone_where(data)
     figures = task_figures(session, actor, scope, at, where=where)
-    rows = session.execute(
-        select(Task.id, Task.title, Task.status, Task.due_date)
+    status = col(Task.status)
+    rows = exec_rows(
+        session,
+        select(col(Task.id), col(Task.title), status, col(Task.due_date))
         .where(visible_rows(actor, scope, Task), where)
-        .order_by(Task.status == TaskStatus.DONE, Task.due_date, Task.id)
-        .limit(MAX_TASKS)
+        .order_by(status == TaskStatus.DONE, col(Task.due_date), col(Task.id))
+        .limit(MAX_TASKS),
     ).all()
     verdict = assess(figures, today=at.today)
     if not figures.total:
@@ -184,21 +186,22 @@ def _due(due: date | None, status: str) -> str:
 def _messages_between(
     session: Session, actor: Actor, scope: ProjectScope, data: MeetingIn
 ) -> list[tuple[int, str, str]]:
-    rows = session.execute(
-        select(Message.id, User.name, Message.body)
-        .outerjoin(User, User.id == Message.author_id)
+    rows = exec_rows(
+        session,
+        select(col(Message.id), col(User.name), col(Message.body))
+        .outerjoin(User, col(User.id) == Message.author_id)
         .where(
             visible_rows(actor, scope, Message),
-            Message.id.between(data.from_message_id, data.to_message_id),  # type: ignore[union-attr]
+            col(Message.id).between(data.from_message_id, data.to_message_id),
         )
-        .order_by(Message.id)  # type: ignore[arg-type]
-        .limit(MAX_MESSAGES + 1)
+        .order_by(col(Message.id))
+        .limit(MAX_MESSAGES + 1),
     ).all()
     if not rows:
         raise NotFound("Message not found.")
     if len(rows) > MAX_MESSAGES:
         raise Invalid({"to_message_id": f"Choose at most {MAX_MESSAGES} messages."})
-    return [(int(i), name or "Former member", body) for i, name, body in rows]
+    return [(int(i or 0), name or "Former member", body) for i, name, body in rows]
 
 
 def meeting(data: MeetingIn, said: list[tuple[int, str, str]]) -> Draft:

@@ -116,4 +116,5 @@ def insert_once(session: Session, model: Any, values: dict[str, Any], unique: li
     statement = (
         insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(model.id)
     )
-    return session.exec(statement).scalar_one_or_none()  # type: ignore[call-overload]
+    found: int | None = session.exec(statement).scalar_one_or_none()
+    return found

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import readable_messages
 from rehome.core.auth.sessions import actor_for
@@ -60,14 +60,13 @@ def sweep(now: datetime | None = None) -> int:
 
 def _mail_person(user_id: int, now: datetime) -> bool:
     with session_scope() as session:
-        marked = list(
-            session.exec(
-                update(Notification)
-                .where(Notification.user_id == user_id, _pending(now))  # type: ignore[arg-type]
-                .values(mailed_at=now)
-                .returning(Notification.id, Notification.dedupe_key)
-            )
+        rows = session.exec(
+            update(Notification)
+            .where(col(Notification.user_id) == user_id, _pending(now))
+            .values(mailed_at=now)
+            .returning(col(Notification.id), col(Notification.dedupe_key))
         )
+        marked = [(int(nid or 0), str(key)) for nid, key in rows]
         user = session.get(User, user_id)
         if not marked or user is None or not user.is_active:
             return False

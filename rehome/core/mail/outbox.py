@@ -26,7 +26,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import or_, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from rehome.core.infra.clock import utcnow
@@ -127,14 +127,15 @@ def _wait(state: RetryCallState) -> float:
 def _claim(mail_id: int) -> tuple[str, str] | None:
     """queued → sending (or take over a stale claim); the mail's key and address."""
     now = utcnow()
-    stale = (OutboundMail.status == MailStatus.SENDING) & (OutboundMail.claimed_at < now - STALE_CLAIM)  # type: ignore[operator]
+    status = col(OutboundMail.status)
+    stale = (status == MailStatus.SENDING) & (col(OutboundMail.claimed_at) < now - STALE_CLAIM)
     with session_scope() as session:
         claimed = session.exec(
             update(OutboundMail)
-            .where(OutboundMail.id == mail_id, or_(OutboundMail.status == MailStatus.QUEUED, stale))
+            .where(col(OutboundMail.id) == mail_id, or_(status == MailStatus.QUEUED, stale))
             .values(status=MailStatus.SENDING, claimed_at=now)
         )
-        if not claimed.rowcount:  # type: ignore[attr-defined]
+        if not claimed.rowcount:
             return None
         mail = session.get(OutboundMail, mail_id)
         return (mail.key, mail.to_email) if mail else None

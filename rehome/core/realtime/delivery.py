@@ -131,7 +131,7 @@ def _rows_for_role(
         out.messages = messages_out(session, messages)
         out.messages_gone = message_ids - {m.id for m in out.messages}
     if summary_ids:
-        query = visible_summaries(scope).where(ProjectSummary.id.in_(summary_ids))  # type: ignore[union-attr]
+        query = visible_summaries(scope).where(col(ProjectSummary.id).in_(summary_ids))
         out.summaries = sorted(int(s.id or 0) for s in session.exec(query))
     with _shared_lock:
         _shared[key] = out

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, func, literal
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from rehome.core.access import Actor, ProjectScope, visible_rows
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import Project, Task, User
 from rehome.core.vocab import Priority, TaskStatus
 
@@ -73,37 +75,34 @@ class AssigneeCount(BaseModel):
     count: int
 
 
-def _base(actor: Actor, scope: ProjectScope | None, *columns: object) -> Select:
+def _base(actor: Actor, scope: ProjectScope | None, *columns: Any) -> Select[*tuple[Any, ...]]:
     query = sa_select(*columns).select_from(Task)
     if scope is None:
-        query = query.join(Project, Project.id == Task.project_id)
+        query = query.join(Project, col(Project.id) == col(Task.project_id))
     return query.where(visible_rows(actor, scope, Task))
 
 
-def _columns(at: Moment, with_costs: bool) -> list[ColumnElement[int]]:
-    open_ = Task.status != TaskStatus.DONE
-    overdue = open_ & (Task.due_date < at.today)  # type: ignore[operator]
-    blocked = Task.status == TaskStatus.BLOCKED
+def _columns(at: Moment, with_costs: bool) -> list[Any]:
+    status, due, updated = col(Task.status), col(Task.due_date), col(Task.updated_at)
+    open_ = status != TaskStatus.DONE
+    overdue = open_ & (due < at.today)
+    blocked = status == TaskStatus.BLOCKED
     long_ago = at.now - timedelta(days=LONG_BLOCKED_DAYS)
-    cost = func.coalesce(func.sum(Task.cost_cents), 0) if with_costs else literal(0)
+    cost = func.coalesce(func.sum(col(Task.cost_cents)), 0) if with_costs else literal(0)
     return [
         func.count().label("total"),
         func.count().filter(open_).label("open"),
         func.count().filter(overdue).label("overdue"),
-        func.count().filter(overdue, Task.priority == Priority.URGENT).label("overdue_urgent"),
+        func.count().filter(overdue, col(Task.priority) == Priority.URGENT).label("overdue_urgent"),
         func.count().filter(blocked).label("blocked"),
-        func.count().filter(blocked, Task.updated_at < long_ago).label("blocked_long"),  # type: ignore[operator]
+        func.count().filter(blocked, updated < long_ago).label("blocked_long"),
+        func.count().filter(status == TaskStatus.IN_PROGRESS, updated < at.stalled_before).label("stalled"),
+        func.count().filter(open_, due >= at.today, due <= at.soon_until).label("due_soon"),
+        func.count().filter(status == TaskStatus.DONE).label("done"),
         func.count()
-        .filter(Task.status == TaskStatus.IN_PROGRESS, Task.updated_at < at.stalled_before)  # type: ignore[operator]
-        .label("stalled"),
-        func.count()
-        .filter(open_, Task.due_date >= at.today, Task.due_date <= at.soon_until)  # type: ignore[operator]
-        .label("due_soon"),
-        func.count().filter(Task.status == TaskStatus.DONE).label("done"),
-        func.count()
-        .filter(Task.status == TaskStatus.DONE, Task.completed_at >= at.since)  # type: ignore[operator]
+        .filter(status == TaskStatus.DONE, col(Task.completed_at) >= at.since)
         .label("done_in_period"),
-        func.count().filter(Task.created_at >= at.since).label("created_in_period"),  # type: ignore[operator]
+        func.count().filter(col(Task.created_at) >= at.since).label("created_in_period"),
         cost.label("cost_cents"),
     ]
 
@@ -123,7 +122,7 @@ def task_figures(
 ) -> TaskFigures:
     """The reader's task counts (of the tasks `where` picks, if given), in one query."""
     query = _base(actor, scope, *_columns(at, with_costs))
-    row = session.execute(query if where is None else query.where(where)).one()
+    row = exec_rows(session, query if where is None else query.where(where)).one()
     return _figures(row)
 
 
@@ -131,8 +130,9 @@ def figures_by_project(
     session: Session, actor: Actor, at: Moment, *, with_costs: bool = False
 ) -> dict[int, TaskFigures]:
     """The same counts for every project of the workspace (admins), in one query."""
-    query = _base(actor, None, Task.project_id, *_columns(at, with_costs)).group_by(Task.project_id)
-    return {int(row.project_id): _figures(row) for row in session.execute(query)}
+    project = col(Task.project_id)
+    query = _base(actor, None, project, *_columns(at, with_costs)).group_by(project)
+    return {int(row.project_id): _figures(row) for row in exec_rows(session, query)}
 
 
 def overdue_by_assignee(
@@ -140,16 +140,17 @@ def overdue_by_assignee(
 ) -> list[AssigneeCount]:
     """Overdue open tasks per assignee (unassigned ones together), most first, in one query."""
     count = func.count().label("n")
+    assignee, name = col(Task.assignee_id), col(User.name)
     query = (
-        _base(actor, scope, Task.assignee_id, User.name, count)
-        .outerjoin(User, User.id == Task.assignee_id)
-        .where(Task.status != TaskStatus.DONE, Task.due_date < at.today)  # type: ignore[operator]
-        .group_by(Task.assignee_id, User.name)
-        .order_by(count.desc(), User.name)
+        _base(actor, scope, assignee, name, count)
+        .outerjoin(User, col(User.id) == assignee)
+        .where(col(Task.status) != TaskStatus.DONE, col(Task.due_date) < at.today)
+        .group_by(assignee, name)
+        .order_by(count.desc(), name)
     )
     return [
-        AssigneeCount(user_id=uid, name=name or "Unassigned", count=int(n))
-        for uid, name, n in session.execute(query)
+        AssigneeCount(user_id=uid, name=who or "Unassigned", count=int(n))
+        for uid, who, n in exec_rows(session, query)
     ]
 
 
@@ -166,19 +167,20 @@ def by_assignee(
 ) -> list[AssigneeFigures]:
     """Open, overdue and blocked tasks per assignee (unassigned ones together),
     in one query; their sums are the reader's exact totals."""
-    open_ = Task.status != TaskStatus.DONE
+    open_ = col(Task.status) != TaskStatus.DONE
     columns = (
         func.count().filter(open_).label("open"),
-        func.count().filter(open_, Task.due_date < at.today).label("overdue"),  # type: ignore[operator]
-        func.count().filter(Task.status == TaskStatus.BLOCKED).label("blocked"),
+        func.count().filter(open_, col(Task.due_date) < at.today).label("overdue"),
+        func.count().filter(col(Task.status) == TaskStatus.BLOCKED).label("blocked"),
     )
+    assignee, name = col(Task.assignee_id), col(User.name)
     query = (
-        _base(actor, scope, Task.assignee_id, User.name, *columns)
-        .outerjoin(User, User.id == Task.assignee_id)
-        .group_by(Task.assignee_id, User.name)
+        _base(actor, scope, assignee, name, *columns)
+        .outerjoin(User, col(User.id) == assignee)
+        .group_by(assignee, name)
     )
     rows = [
-        AssigneeFigures(user_id=uid, name=name or "Unassigned", open=int(o), overdue=int(d), blocked=int(b))
-        for uid, name, o, d, b in session.execute(query)
+        AssigneeFigures(user_id=uid, name=who or "Unassigned", open=int(o), overdue=int(d), blocked=int(b))
+        for uid, who, o, d, b in exec_rows(session, query)
     ]
     return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.ui.agent.view import PARTICIPANT_PROMPTS, agent_chat
+from rehome.ui.digests.project_view import agent_tab
 from rehome.ui.layout import app_shell
 from rehome.ui.project.board_view import board_tab
 from rehome.ui.project.chat_view import chat_tab
@@ -84,7 +84,7 @@ def project_page() -> rx.Component:
                 _coming("Files are not available yet: uploads and downloads arrive with the files feature."),
                 value="files",
             ),
-            rx.tabs.content(rx.box(agent_chat(PARTICIPANT_PROMPTS), padding_top="12px"), value="agent"),
+            rx.tabs.content(rx.box(agent_tab(), padding_top="12px"), value="agent"),
             value=ProjectPageState.tab,
             on_change=ProjectPageState.set_tab,
         ),
