@@ -56,10 +56,10 @@ def test_an_admin_writes_a_digest_and_another_browser_sees_it_live(app_url, brow
     team.go_back()
     team.locator("#tab-digest").click()
     message_link = team.locator('#digest a[href*="message="]').first
-    if message_link.count():  # the demo's digest cites decisions or questions from the chat
-        message_id = message_link.get_attribute("href").split("message=")[1]
-        message_link.click()
-        team.wait_for_url(f"**tab=chat&message={message_id}", timeout=30_000)
-        team.locator(f'[data-message-id="{message_id}"]').wait_for(timeout=30_000)
+    message_link.wait_for(timeout=30_000)  # the demo's digest cites a decision from the chat
+    message_id = message_link.get_attribute("href").split("message=")[1]
+    message_link.click()
+    team.wait_for_url(f"**tab=chat&message={message_id}", timeout=30_000)
+    team.locator(f'[data-message-id="{message_id}"]').wait_for(timeout=30_000)
     admin_context.close()
     team_context.close()

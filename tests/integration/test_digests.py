@@ -108,7 +108,7 @@ def test_the_staff_digest_states_exact_figures_verdict_first(dw: DigestWorld) ->
     assert _number(r"new, (\d+) messages", text) == want["messages"]
     assert _number(r"\*\*Blockers \((\d+)\)\*\*", text) == want["blocked"] == 2
     assert _number(r"\*\*Due next \(7 days, (\d+)\)\*\*", text) == want["due_soon"] == 2
-    assert _number(r"Stalled \(no change in 7 days, (\d+)\)", text) == want["stalled"] == 1
+    assert _number(r"\*\*Stalled\*\*: (\d+) task", text) == want["stalled"] == 1
     assert _number(r"Overdue by assignee \((\d+)\)", text) == want["overdue"] == 3
     per_person = dict(re.findall(r"(Team|Consultant|Unassigned) (\d+)", text.split("Overdue by assignee")[1]))
     with session_scope() as s:
@@ -120,7 +120,7 @@ def test_the_staff_digest_states_exact_figures_verdict_first(dw: DigestWorld) ->
             .group_by(User.name)
         ).all()
     assert {k: int(v) for k, v in per_person.items()} == {name or "Unassigned": n for name, n in rows}
-    counts = [*want.values(), *(n - 4 for n in want.values() if n > 4)]  # "…and N more" after 4 lines
+    counts = [*want.values(), *(n - 3 for n in want.values() if n > 3)]  # "…and N more" after 3 lines
     ages = [
         3,
         1,

@@ -24,7 +24,7 @@ from rehome.core.tasks.figures import TaskFigures
 from rehome.core.vocab import SummaryAudience, Verdict
 
 NONE = "None reported."
-MAX_ITEMS = 4
+MAX_ITEMS = 3  # lines per section: a phone screen, not a report
 _REF = re.compile(r"\[[TMF]-\d{1,10}\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _INERT = str.maketrans({"[": "(", "]": ")", "`": "'", "*": "", "_": " ", "<": "‹", ">": "›", "|": "/"})
@@ -123,12 +123,10 @@ def _more(shown: int, total: int) -> list[str]:
     return [f"- …and {total - shown} more."] if total > shown else []
 
 
-def _task(t: TaskLine, today: date, *, blocked: bool = False, idle: bool = False, owner: bool = True) -> str:
+def _task(t: TaskLine, today: date, *, blocked: bool = False, owner: bool = True) -> str:
     parts: list[str] = []
     if blocked:
         parts.append(f"blocked {plural(_days(t.blocked_since or t.updated_at, today), 'day')}")
-    if idle:
-        parts.append(f"no change for {plural(_days(t.updated_at, today), 'day')}")
     if t.due is not None:
         late = _days(t.due, today)
         parts.append(f"overdue by {plural(late, 'day')}" if t.due < today else f"due {t.due.isoformat()}")
@@ -204,9 +202,11 @@ def daily(f: ProjectFacts) -> Draft:
     out += _owed(f, staff)
     out += ["", f"**{'Due next' if staff else 'Coming up'} (7 days, {f.figures.due_soon})**"]
     out += _tasks(f.due_next, f.figures.due_soon, f.today, owner=staff)
-    if staff and f.figures.stalled:
-        out += ["", f"**Stalled (no change in {f.at.stalled_days} days, {f.figures.stalled})**"]
-        out += _tasks(f.stalled, f.figures.stalled, f.today, idle=True)
+    if staff and f.figures.stalled:  # listed in Risks & Blockers; here only how many
+        oldest = f.stalled[0] if f.stalled else None
+        example = f", the longest {inert(oldest.title, 50)}{_cite(oldest.ref)}" if oldest else ""
+        stalled = plural(f.figures.stalled, "task")
+        out += ["", f"**Stalled**: {stalled} with no change in {f.at.stalled_days} days{example}."]
     if staff and f.by_assignee:
         people = ", ".join(f"{inert(a.name, 40)} {a.count}" for a in f.by_assignee[:6])
         others = sum(a.count for a in f.by_assignee[6:])

@@ -33,6 +33,7 @@ class ProjectDigestState(ProjectState):
     update_text: str = ""
     update_status: str = ""
     digest_note: str = ""
+    show_client: bool = False
 
     def _load(self, db: Session, actor: Actor, scope: ProjectScope) -> None:
         pid = scope.project_id
@@ -74,6 +75,10 @@ class ProjectDigestState(ProjectState):
     def draft_update(self, ctx: Ctx) -> None:
         requests.request_client_update(ctx.db, ctx.actor, ctx.project_id)
         self.digest_note = "Drafting this week's client update: it appears here in a moment."
+
+    @public
+    def toggle_client(self) -> None:
+        self.show_client = not self.show_client
 
     @public
     def set_update_text(self, value: str) -> None:

@@ -15,9 +15,15 @@ def _digest() -> rx.Component:
         digest_card(S.daily, "No digest yet: one is written each morning when something happened.", "digest"),
         rx.cond(
             S.staff_view & S.client_daily.present,
-            rx.box(
-                rx.heading("What the clients got", size="3", margin_bottom="6px"),
-                digest_card(S.client_daily, "", "client-digest"),
+            rx.vstack(
+                rx.button(
+                    rx.cond(S.show_client, "Hide what the clients got", "Show what the clients got"),
+                    variant="ghost",
+                    size="1",
+                    on_click=S.toggle_client,
+                    id="toggle-client-digest",
+                ),
+                rx.cond(S.show_client, digest_card(S.client_daily, "", "client-digest")),
                 width="100%",
             ),
         ),
