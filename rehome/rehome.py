@@ -14,6 +14,7 @@ from rehome.ui import owner
 from rehome.ui.account.page import account_page
 from rehome.ui.account.state import AccountState
 from rehome.ui.admin.page_activity import activity_page
+from rehome.ui.admin.page_files import files_admin_page
 from rehome.ui.admin.page_overview import overview_page
 from rehome.ui.admin.page_project import project_admin_page
 from rehome.ui.admin.page_projects import projects_admin_page
@@ -21,6 +22,7 @@ from rehome.ui.admin.page_search import search_page
 from rehome.ui.admin.page_tasks import tasks_admin_page
 from rehome.ui.admin.page_users import users_admin_page
 from rehome.ui.admin.state_activity import AdminActivityState
+from rehome.ui.admin.state_files import AdminFilesState
 from rehome.ui.admin.state_overview import AdminSearchState, OverviewState
 from rehome.ui.admin.state_project import AdminProjectState
 from rehome.ui.admin.state_projects import AdminProjectsState
@@ -87,6 +89,9 @@ app.add_page(
 )
 app.add_page(
     tasks_admin_page, route="/admin/tasks", title="Tasks · Admin · ReHome", on_load=AdminTasksState.load
+)
+app.add_page(
+    files_admin_page, route="/admin/files", title="Files · Admin · ReHome", on_load=AdminFilesState.load
 )
 app.add_page(
     activity_page, route="/admin/activity", title="Activity · Admin · ReHome", on_load=AdminActivityState.load

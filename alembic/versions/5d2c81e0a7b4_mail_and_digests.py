@@ -2,7 +2,7 @@
 mention mail marks, summary keys, status and approval
 
 Revision ID: 5d2c81e0a7b4
-Revises: 32f72d724d24
+Revises: b52454f3030d
 Create Date: 2026-11-30 01:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = '5d2c81e0a7b4'
-down_revision: Union[str, Sequence[str], None] = '32f72d724d24'
+down_revision: Union[str, Sequence[str], None] = 'b52454f3030d'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -28,7 +28,7 @@ from rehome.core.models import (
     Task,
     User,
 )
-from rehome.core.vocab import Role, SummaryAudience, SummaryStatus
+from rehome.core.vocab import Role, ScanStatus, SummaryAudience, SummaryStatus
 
 
 class Action(StrEnum):
@@ -119,8 +119,16 @@ class ProjectScope:
         if not self.can_edit_task(task):
             raise Forbidden("Clients can only change tasks assigned to them.")
 
+    @property
+    def sees_quarantine(self) -> bool:
+        """Files a virus scan flagged are listed to admins only."""
+        return self.role is Role.ADMIN
+
     def internal_filter(self, column: SQLCoreOperations[bool]) -> ColumnElement[bool]:
         return true() if self.sees_internal else column == false()
+
+    def quarantine_filter(self, column: SQLCoreOperations[str]) -> ColumnElement[bool]:
+        return true() if self.sees_quarantine else column != ScanStatus.QUARANTINED.value
 
 
 def require_admin(actor: Actor) -> None:
@@ -249,11 +257,33 @@ def visible_messages(scope: ProjectScope) -> SelectOfScalar[Message]:
 
 
 def visible_files(scope: ProjectScope) -> SelectOfScalar[StoredFile]:
+    """Live files of the project; internal ones for the firm's side, quarantined
+    ones for admins only (listed as such, downloadable by nobody)."""
     return select(StoredFile).where(
         StoredFile.project_id == scope.project_id,
         col(StoredFile.deleted_at).is_(None),
         scope.internal_filter(col(StoredFile.internal)),
+        scope.quarantine_filter(col(StoredFile.scan_status)),
     )
+
+
+def file_scope(
+    session: Session, actor: Actor, file_id: int, action: Action = Action.VIEW
+) -> tuple[ProjectScope, StoredFile]:
+    """A live file the actor may see, with its project scope; `action` checked
+    (renaming and deleting are the uploader's or a moderator's: `require_own_or_moderator`)."""
+    stored = session.get(StoredFile, file_id)
+    if stored is None or stored.deleted_at is not None:
+        raise NotFound("File not found.")
+    try:
+        scope = project_scope(session, actor, stored.project_id)
+    except NotFound:
+        raise NotFound("File not found.") from None
+    hidden = stored.internal and not scope.sees_internal
+    if hidden or (stored.scan_status == ScanStatus.QUARANTINED and not scope.sees_quarantine):
+        raise NotFound("File not found.")
+    scope.require(action)
+    return scope, stored
 
 
 def task_scope(

@@ -1,6 +1,6 @@
 """The words ReHome's data is spelled in: roles, task statuses and priorities,
 run statuses, audiences, notification levels and kinds, mail preferences,
-summary types and live event kinds.
+summary types, file scan states and live event kinds.
 
 Each is spelled once here; tables, validation models, the board, the admin
 filters and the assistant derive their lists from these enums, so adding a
@@ -171,6 +171,35 @@ class Verdict(StrEnum):
     OFF_TRACK = "off track"
 
 
+class ScanStatus(StrEnum):
+    """Where a file is in the virus scan (F-08): only CLEAN and SKIPPED files are downloadable."""
+
+    PENDING = "pending"  # shown as "checking"
+    CLEAN = "clean"
+    QUARANTINED = "quarantined"  # clamd flagged it: listed to admins, downloadable by nobody
+    SKIPPED = "skipped"  # no CLAMD_URL configured
+
+    @property
+    def downloadable(self) -> bool:
+        return self in (ScanStatus.CLEAN, ScanStatus.SKIPPED)
+
+
+SCAN_STATUSES: tuple[str, ...] = tuple(status.value for status in ScanStatus)
+
+
+class FileKind(StrEnum):
+    """What a stored file is, by its sniffed content type: decides the preview and the icon."""
+
+    IMAGE = "image"
+    PDF = "pdf"
+    DOCUMENT = "document"  # word processing, presentations
+    SPREADSHEET = "spreadsheet"  # sheets and CSV
+    TEXT = "text"
+
+
+FILE_KINDS: tuple[str, ...] = tuple(kind.value for kind in FileKind)
+
+
 class EventKind(StrEnum):
     """Live events on the bus (F-10); each has a consumer in the realtime relays."""
 
@@ -182,6 +211,8 @@ class EventKind(StrEnum):
     MESSAGE_EDITED = "MessageEdited"
     MESSAGE_DELETED = "MessageDeleted"
     FILE_UPLOADED = "FileUploaded"
+    FILE_UPDATED = "FileUpdated"  # renamed, marked internal, scanned, thumbnail ready, attached
+    FILE_DELETED = "FileDeleted"
     AGENT_RUN_QUEUED = "AgentRunQueued"  # thread channel: show a run started elsewhere
     AGENT_MESSAGE_CREATED = "AgentMessageCreated"  # thread channel: a run stored its answer
     AGENT_SUMMARY_READY = "AgentSummaryReady"

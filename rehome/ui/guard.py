@@ -161,7 +161,7 @@ def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> 
                     return _refuse(self, spec, error)
 
         # Reflex maps the payload onto the visible parameters: `ctx` is ours.
-        wrapper.__signature__ = signature.replace(parameters=[params[0], *params[2:]])  # type: ignore[attr-defined]
+        wrapper.__signature__ = signature.replace(parameters=[params[0], *params[2:]])  # type: ignore[attr-defined]  # typeshed lacks function.__signature__
         wrapper.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "ctx"}
         setattr(wrapper, GUARD_ATTR, kind)
         return _event(wrapper)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from rehome.core.infra.db import session_scope
 from rehome.ui.guard import public, session_actor
@@ -11,7 +12,7 @@ from rehome.ui.session import SessionState
 
 class HomeState(SessionState):
     @public
-    def route(self) -> rx.event.EventSpec:
+    def route(self) -> EventSpec:
         """Only whether the visitor's session is valid is read here."""
         with session_scope() as db:
             target = "/projects" if session_actor(self, db) is not None else "/login"

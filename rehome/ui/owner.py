@@ -49,9 +49,9 @@ def _resolve(token: str | None) -> Actor | None:
         return resolve_session(db, token)
 
 
-def descendants(cls: type[rx.State]) -> list[type[rx.State]]:
+def descendants(cls: type[BaseState]) -> list[type[BaseState]]:
     """Every registered state class below `cls`, parents before children."""
-    out: list[type[rx.State]] = []
+    out: list[type[BaseState]] = []
     for sub in sorted(cls.get_substates(), key=lambda c: c.get_full_name()):
         out += [sub, *descendants(sub)]
     return out

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from rehome.core import notifications
 from rehome.core.infra.errors import DomainError, Invalid
@@ -37,17 +38,17 @@ class SessionState(rx.State):
     """Base of every page state; `_owner` is the digest of the session the tree
     belongs to ("" for nobody), set only by `owner.OwnerBinding`."""
 
-    user_name: str = ""
-    user_is_admin: bool = False
-    unread: int = 0
-    flash: str = ""
+    user_name: rx.Field[str] = rx.field("")
+    user_is_admin: rx.Field[bool] = rx.field(False)
+    unread: rx.Field[int] = rx.field(0)
+    flash: rx.Field[str] = rx.field("")
     _owner: str = ""
     _bound: bool = False
 
     def _session_token(self) -> str | None:
         return cookie_value(self.router.headers.cookie, get_settings().session_cookie_name)
 
-    def _signed_out(self) -> rx.event.EventSpec:
+    def _signed_out(self) -> EventSpec:
         """No valid session: forget whose tree this was (the next event empties
         it) and go to sign-in, coming back here afterwards."""
         self._owner = STALE

@@ -47,7 +47,7 @@ from rehome.core.models import (
     User,
 )
 from rehome.core.tasks.figures import Moment, by_assignee
-from rehome.core.vocab import TaskStatus
+from rehome.core.vocab import ScanStatus, TaskStatus
 from rehome.settings import get_settings
 
 # Windows: generous for any realistic budget, small enough to stay fast.
@@ -59,6 +59,7 @@ EVENT_WINDOW = 200
 FILE_WINDOW = 100
 PEOPLE_CAP = 40
 PROJECT_CAP = 100
+_SCAN_FLAGS = {ScanStatus.PENDING: " | being checked for viruses", ScanStatus.QUARANTINED: " | quarantined"}
 
 
 def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
@@ -215,25 +216,21 @@ def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
 
 
 def fetch_files(session: Session, lens: Lens) -> list[Candidate]:
-    columns = (StoredFile.id, StoredFile.name, StoredFile.content_type, StoredFile.size_bytes)
-    query = _select(lens, StoredFile, StoredFile.uploaded_by, *columns, StoredFile.internal)
-    query = query.add_columns(col(StoredFile.created_at))
+    """Names and metadata, never content (scan states: `_SCAN_FLAGS`)."""
+    f = StoredFile
+    columns = (f.id, f.name, f.kind, f.content_type, f.size_bytes, f.internal, f.scan_status, f.created_at)
+    query = _select(lens, StoredFile, StoredFile.uploaded_by, *columns)
     out = []
     for r in exec_rows(session, query.order_by(col(StoredFile.id).desc()).limit(FILE_WINDOW)):
         where, data = _where(lens, r)
+        state = _SCAN_FLAGS.get(r.scan_status, "")
         text = (
             f"[F-{r.id}] file{where} | at: {stamp(r.created_at)} | by: {quote(r.who or 'Former member')}"
-            f" | size: {size(r.size_bytes)}{' | internal' if r.internal else ''}"
+            f" | {r.kind} | size: {size(r.size_bytes)}{' | internal' if r.internal else ''}{state}"
             f" | type: {quote(r.content_type)} | name: {quote(r.name)}"
         )
-        data.update(
-            name=r.name,
-            content_type=r.content_type,
-            size_bytes=r.size_bytes,
-            created_at=iso(r.created_at),
-            uploaded_by=r.who,
-            internal=r.internal,
-        )
+        data.update({k: getattr(r, k) for k in ("name", "kind", "content_type", "size_bytes", "internal")})
+        data.update(created_at=iso(r.created_at), uploaded_by=r.who, scan_status=r.scan_status)
         out.append(Candidate("file", r.id, f"F-{r.id}", text, data, r.created_at))
     return out
 

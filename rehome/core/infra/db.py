@@ -2,7 +2,9 @@
 
 Services take a session and never commit; the caller's `session_scope()`
 commits once, then runs the callbacks registered with `on_commit()` (events,
-jobs, mail), so nothing is announced that was not stored.
+jobs, mail), so nothing is announced that was not stored; on a rollback it
+runs those of `on_rollback()` instead (removing a stored object whose row
+never landed).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from rehome.settings import get_settings
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "rehome_after_commit"
+_AFTER_ROLLBACK = "rehome_after_rollback"
 _Ts = TypeVarTuple("_Ts")
 
 
@@ -82,19 +85,31 @@ def session_scope() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         session.info.pop(_AFTER_COMMIT, None)
+        _run_all(session.info.pop(_AFTER_ROLLBACK, []), "after-rollback")
         raise
     finally:
         session.close()
-    for callback in session.info.pop(_AFTER_COMMIT, []):
+    session.info.pop(_AFTER_ROLLBACK, None)
+    _run_all(session.info.pop(_AFTER_COMMIT, []), "after-commit")
+
+
+def _run_all(callbacks: list[Callable[[], None]], what: str) -> None:
+    for callback in callbacks:
         try:
             callback()
-        except Exception:  # a failed notification must not undo the write
-            log.exception("after-commit callback failed")
+        except Exception:  # a failed notification or clean-up must not undo (or hide) the outcome
+            log.exception("%s callback failed", what)
 
 
 def on_commit(session: Session, callback: Callable[[], object]) -> None:
     """Run `callback` once the surrounding `session_scope()` has committed."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def on_rollback(session: Session, callback: Callable[[], object]) -> None:
+    """Run `callback` if the surrounding `session_scope()` rolls back: undo work
+    outside the database (an object already stored) that the failed write needed."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
 
 
 def exec_rows(session: Session, query: TypedReturnsRows[*_Ts]) -> Result[*_Ts]:

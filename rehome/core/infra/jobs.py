@@ -28,6 +28,9 @@ JOBS: dict[str, str] = {
     "digests.weekly": "rehome.core.digests.jobs:weekly_rollup",
     "digests.client_update": "rehome.core.digests.jobs:client_update_draft",
     "digests.summary": "rehome.core.digests.jobs:on_demand_summary",
+    "files.scan": "rehome.core.files.scan:scan_file",
+    "files.thumbnail": "rehome.core.files.thumbs:make_previews",
+    "files.purge": "rehome.core.files.storage:purge",
 }
 
 Dispatcher = Callable[[str, dict[str, Any]], None]

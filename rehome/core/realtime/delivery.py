@@ -24,20 +24,24 @@ from rehome.core.access import (
     Actor,
     ProjectScope,
     project_scope,
+    visible_files,
     visible_messages,
     visible_summaries,
     visible_tasks,
 )
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.chat.views import MessageOut, messages_out
+from rehome.core.files.reads import message_files, with_links
+from rehome.core.files.views import FileOut, files_out
 from rehome.core.infra.bus import BusEvent, project_channel, user_channel
-from rehome.core.models import Message, ProjectSummary, Task
+from rehome.core.models import Message, ProjectSummary, StoredFile, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
 from rehome.core.tasks.views import TaskOut, tasks_out
 from rehome.core.vocab import EventKind
 
 _TASK_KINDS = {EventKind.TASK_CREATED, EventKind.TASK_UPDATED, EventKind.TASK_MOVED, EventKind.TASK_DELETED}
 _MESSAGE_KINDS = {EventKind.MESSAGE_SENT, EventKind.MESSAGE_EDITED, EventKind.MESSAGE_DELETED}
+_FILE_KINDS = {EventKind.FILE_UPLOADED, EventKind.FILE_UPDATED, EventKind.FILE_DELETED}
 
 
 @dataclass
@@ -47,6 +51,9 @@ class LiveChanges:
     totals: dict[str, int] | None = None
     messages: list[MessageOut] = field(default_factory=list)
     messages_gone: set[int] = field(default_factory=set)
+    attachments: dict[int, list[FileOut]] = field(default_factory=dict)  # of the changed messages
+    files: list[FileOut] = field(default_factory=list)
+    files_gone: set[int] = field(default_factory=set)  # deleted, or no longer visible to this viewer
     typing: list[tuple[int, str]] = field(default_factory=list)
     presence: bool = False
     project: bool = False
@@ -130,6 +137,12 @@ def _rows_for_role(
         messages = list(session.exec(visible_messages(scope).where(col(Message.id).in_(message_ids))))
         out.messages = messages_out(session, messages)
         out.messages_gone = message_ids - {m.id for m in out.messages}
+        out.attachments = message_files(session, scope, [m.id for m in out.messages])
+    file_ids = {int(e.data["file_id"]) for e in batch if e.kind in _FILE_KINDS}
+    if file_ids:
+        found = list(session.exec(visible_files(scope).where(StoredFile.id.in_(file_ids))))  # type: ignore[union-attr]
+        out.files = with_links(scope, found, files_out(session, scope, found))
+        out.files_gone = file_ids - {f.id for f in out.files}
     if summary_ids:
         query = visible_summaries(scope).where(col(ProjectSummary.id).in_(summary_ids))
         out.summaries = sorted(int(s.id or 0) for s in session.exec(query))

@@ -1,4 +1,4 @@
-"""Workspace-wide search for the admin dashboard: projects, tasks, messages, people.
+"""Workspace-wide search for the admin dashboard: projects, tasks, messages, files, people.
 
 Matching happens in the database (PostgreSQL full-text search backed by the
 GIN expression indexes of migration 9ab6ef98d269; case-insensitive LIKE on the
@@ -6,6 +6,8 @@ embedded SQLite), so a workspace with many rows costs one bounded query per
 group, never a Python loop over rows. Who sees what is decided by `access`:
 projects come from `visible_project_filter`, and tasks and messages are only
 taken from those projects, without internal items where the reader is a client.
+File names and people are matched as substrings, not words ("IMG_20" finds
+"IMG_2041.jpg"): they are short labels, not prose.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnClause, ColumnElement, and_, func, literal_column, or_
+from sqlalchemy import ColumnClause, ColumnElement, and_, func, literal_column, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, internal_visible, visible_project_filter
 from rehome.core.infra.db import exec_rows
-from rehome.core.models import Message, Project, Task, User
+from rehome.core.models import Message, Project, StoredFile, Task, User
+from rehome.core.vocab import ScanStatus
 
 MAX_QUERY = 200
 MAX_LIMIT = 50
@@ -39,7 +42,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 class SearchHit(BaseModel):
-    kind: Literal["project", "task", "message", "user"]
+    kind: Literal["project", "task", "message", "file", "user"]
     id: int
     project_id: int | None
     title: str
@@ -52,11 +55,12 @@ class SearchResults(BaseModel):
     projects: list[SearchHit] = Field(default_factory=list)
     tasks: list[SearchHit] = Field(default_factory=list)
     messages: list[SearchHit] = Field(default_factory=list)
+    files: list[SearchHit] = Field(default_factory=list)
     users: list[SearchHit] = Field(default_factory=list)
 
 
 def search(session: Session, actor: Actor, q: str, limit: int = 10) -> SearchResults:
-    """Up to `limit` hits per group for `q`, in at most four queries.
+    """Up to `limit` hits per group for `q`, in at most five queries.
 
     A blank query answers empty without touching the database; users are
     listed for admins only, and only those of the admin's own workspace.
@@ -70,6 +74,7 @@ def search(session: Session, actor: Actor, q: str, limit: int = 10) -> SearchRes
     results.projects = _projects(session, actor, matcher, limit)
     results.tasks = _tasks(session, actor, matcher, limit)
     results.messages = _messages(session, actor, matcher, limit)
+    results.files = _files(session, actor, matcher, limit)
     if actor.is_admin:
         results.users = _users(session, actor, matcher, limit)
     return results
@@ -212,6 +217,43 @@ def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[S
             link=f"/projects/{pid}?tab=chat&message={mid}",
         )
         for mid, pid, body, project_name, author in rows
+    ]
+
+
+def _files(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
+    """Live files by name; quarantined ones are for admins only, as in the project's list."""
+    shown = true() if actor.is_admin else col(StoredFile.scan_status) != ScanStatus.QUARANTINED.value
+    rows = exec_rows(
+        session,
+        sa_select(  # five columns: more than sqlmodel.select types
+            col(StoredFile.id),
+            col(StoredFile.project_id),
+            col(StoredFile.name),
+            col(Project.name),
+            col(User.name),
+        )
+        .join(Project, col(Project.id) == StoredFile.project_id)
+        .outerjoin(User, col(User.id) == StoredFile.uploaded_by)
+        .where(
+            visible_project_filter(actor),
+            col(StoredFile.deleted_at).is_(None),
+            internal_visible(actor, col(StoredFile.project_id), col(StoredFile.internal)),
+            shown,
+            _like_all(m.terms, (col(StoredFile.name),)),
+        )
+        .order_by(col(StoredFile.id).desc())
+        .limit(limit),
+    )
+    return [
+        SearchHit(
+            kind="file",
+            id=fid,
+            project_id=pid,
+            title=name,
+            snippet=f"{project_name} · {uploader or 'Former member'}",
+            link=f"/projects/{pid}?tab=files&file={fid}",
+        )
+        for fid, pid, name, project_name, uploader in rows
     ]
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ObjectVar, StringVar
 
 from rehome.core.auth.api_tokens import TokenOut
 from rehome.ui.account.state import AccountState
@@ -46,10 +49,10 @@ def _password_card() -> rx.Component:
     )
 
 
-def _token_row(token: rx.Var[TokenOut]) -> rx.Component:
+def _token_row(token: ObjectVar[TokenOut]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(token.name),
-        rx.table.cell(rx.code(token.prefix + "…")),
+        rx.table.cell(rx.code(cast(StringVar, token.prefix) + "…")),
         rx.table.cell(rx.moment(token.created_at, from_now=True)),
         rx.table.cell(rx.cond(token.last_used_at, rx.moment(token.last_used_at, from_now=True), "never")),
         rx.table.cell(

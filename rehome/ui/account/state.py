@@ -13,15 +13,16 @@ import reflex as rx
 
 from rehome.core.auth import api_tokens, password_flows
 from rehome.core.infra.errors import DomainError
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.session import SessionState, field_errors
 
 
 class AccountState(SessionState):
-    tokens: list[api_tokens.TokenOut] = []
-    password_errors: dict[str, str] = {}
-    password_saved: bool = False
-    token_error: str = ""
+    tokens: ListField[list[api_tokens.TokenOut]] = list_field()
+    password_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    password_saved: rx.Field[bool] = rx.field(False)
+    token_error: rx.Field[str] = rx.field("")
 
     def _reload_tokens(self, ctx: Ctx) -> None:
         self.tokens = api_tokens.list_tokens(ctx.db, ctx.actor)

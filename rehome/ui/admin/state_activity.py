@@ -7,10 +7,13 @@ exactly, and `count_activity` gives the "of Y".
 
 from __future__ import annotations
 
+import reflex as rx
+
 from rehome.core.activity import log as audit
 from rehome.core.activity.feed import ActivityRow, activity_actions, count_activity, describe_activity
 from rehome.core.workspace.overview import Option, project_options
 from rehome.ui.admin.state_base import AdminState, to_int
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, admin
 
 PER_PAGE = 25
@@ -18,15 +21,15 @@ ANY = "all"
 
 
 class AdminActivityState(AdminState):
-    rows: list[ActivityRow] = []
-    actions: list[str] = []
-    project_choices: list[Option] = []
-    f_action: str = ANY
-    f_project: str = ANY
-    page: int = 1
-    pages: int = 1
-    total: int = 0
-    loaded: bool = False
+    rows: ListField[list[ActivityRow]] = list_field()
+    actions: ListField[list[str]] = list_field()
+    project_choices: ListField[list[Option]] = list_field()
+    f_action: rx.Field[str] = rx.field(ANY)
+    f_project: rx.Field[str] = rx.field(ANY)
+    page: rx.Field[int] = rx.field(1)
+    pages: rx.Field[int] = rx.field(1)
+    total: rx.Field[int] = rx.field(0)
+    loaded: rx.Field[bool] = rx.field(False)
     _starts: list[int] = []  # before_id of each page shown so far (0 = from the newest)
     _next_start: int = 0
 

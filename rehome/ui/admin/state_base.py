@@ -9,13 +9,14 @@ trusted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 from pydantic import ValidationError
 
 from rehome.core.infra.errors import DomainError, Invalid
 from rehome.core.infra.listing import Listing
+from rehome.ui.fields import ObjectField, object_field
 from rehome.ui.guard import Ctx, admin, public
 from rehome.ui.session import SessionState, field_errors
 
@@ -57,14 +58,14 @@ class ListMixin(rx.State, mixin=True):
     a refused value is undone and shown in the flash.
     """
 
-    q: str = ""
-    sort: str = ""
-    descending: bool = False
-    page: int = 1
-    pages: int = 1
-    total: int = 0
-    filters: dict[str, str] = {}
-    loaded: bool = False
+    q: rx.Field[str] = rx.field("")
+    sort: rx.Field[str] = rx.field("")
+    descending: rx.Field[bool] = rx.field(False)
+    page: rx.Field[int] = rx.field(1)
+    pages: rx.Field[int] = rx.field(1)
+    total: rx.Field[int] = rx.field(0)
+    filters: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    loaded: rx.Field[bool] = rx.field(False)
 
     def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
         """The page's listing from the core (each page state overrides this)."""
@@ -97,7 +98,7 @@ class ListMixin(rx.State, mixin=True):
         except DomainError as error:
             for name, value in old.items():
                 setattr(self, name, value)
-            self.flash = error.message  # type: ignore[attr-defined]
+            self.flash = error.message
 
     @admin()
     def search(self, ctx: Ctx, form: dict[str, Any]) -> None:
@@ -128,9 +129,9 @@ class ConfirmMixin(rx.State, mixin=True):
     was asked for (a handler called directly, without the dialog, does nothing).
     """
 
-    pending: str = ""  # the action awaiting confirmation; "" when no dialog is open
-    pending_id: int = 0
-    pending_label: str = ""
+    pending: rx.Field[str] = rx.field("")  # the action awaiting confirmation; "" when no dialog is open
+    pending_id: rx.Field[int] = rx.field(0)
+    pending_label: rx.Field[str] = rx.field("")
 
     @public
     def ask(self, action: str, item_id: int = 0, label: str = "") -> None:
@@ -156,9 +157,13 @@ class EditorMixin(rx.State, mixin=True):
     """The create/edit dialog of a list page: whether it is open, which item it
     edits (0: a new one) and the errors under its fields. Needs `ListMixin`."""
 
-    editor_open: bool = False
-    editing_id: int = 0
-    form_errors: dict[str, str] = {}
+    editor_open: rx.Field[bool] = rx.field(False)
+    editing_id: rx.Field[int] = rx.field(0)
+    form_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+
+    if TYPE_CHECKING:  # provided by ListMixin, which every state using this one also has
+
+        def _reload(self, ctx: Ctx) -> None: ...
 
     @public
     def set_editor_open(self, value: bool) -> None:
@@ -172,5 +177,5 @@ class EditorMixin(rx.State, mixin=True):
         """After a save: the dialog closes, the list reloads and `message` shows."""
         ctx.db.flush()
         self.editor_open, self.form_errors = False, {}
-        self._reload(ctx)  # type: ignore[attr-defined]
+        self._reload(ctx)
         return rx.toast.success(message)

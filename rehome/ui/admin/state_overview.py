@@ -13,14 +13,17 @@ from rehome.core.activity.feed import ActivityRow, describe_activity
 from rehome.core.search.service import SearchResults
 from rehome.core.workspace.overview import Overview, overview
 from rehome.ui.admin.state_base import AdminState
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, admin, public
 
 RECENT = 8
 
 
 class OverviewState(AdminState):
-    numbers: Overview = Overview.model_construct(**dict.fromkeys(Overview.model_fields, 0))
-    recent: list[ActivityRow] = []
+    numbers: ObjectField[Overview] = object_field(
+        Overview.model_construct(None, **dict.fromkeys(Overview.model_fields, 0))
+    )
+    recent: ListField[list[ActivityRow]] = list_field()
 
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:
@@ -30,14 +33,14 @@ class OverviewState(AdminState):
 
 
 class AdminSearchState(AdminState):
-    q: str = ""
-    results: SearchResults = SearchResults(query="")
-    searched: bool = False
+    q: rx.Field[str] = rx.field("")
+    results: ObjectField[SearchResults] = object_field(SearchResults(query=""))
+    searched: rx.Field[bool] = rx.field(False)
 
     @rx.var
     def hits(self) -> int:
         r = self.results
-        return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.users)
+        return len(r.projects) + len(r.tasks) + len(r.messages) + len(r.files) + len(r.users)
 
     @admin(page=True)
     def load(self, ctx: Ctx) -> None:

@@ -15,6 +15,7 @@ from rehome.core.projects.members import AdminMemberRow, UserOption, addable_use
 from rehome.core.projects.service import restore_project
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, form_errors, to_int
 from rehome.ui.admin.state_projects import EMPTY_PROJECT, project_form, project_values
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, admin
 
 _PATH = re.compile(r"^/admin/projects/(\d{1,10})/?$")
@@ -22,17 +23,17 @@ ROLES = ("team", "consultant", "client")
 
 
 class AdminProjectState(ConfirmMixin, AdminState):
-    pid: int = 0
-    name: str = ""
-    archived: bool = False
-    form: dict[str, str] = EMPTY_PROJECT
-    form_errors: dict[str, str] = {}
-    form_version: int = 0
-    members: list[AdminMemberRow] = []
-    addable: list[UserOption] = []
-    add_errors: dict[str, str] = {}
-    invite_errors: dict[str, str] = {}
-    invite_version: int = 0
+    pid: rx.Field[int] = rx.field(0)
+    name: rx.Field[str] = rx.field("")
+    archived: rx.Field[bool] = rx.field(False)
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_PROJECT)
+    form_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    form_version: rx.Field[int] = rx.field(0)
+    members: ListField[list[AdminMemberRow]] = list_field()
+    addable: ListField[list[UserOption]] = list_field()
+    add_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    invite_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    invite_version: rx.Field[int] = rx.field(0)
 
     def _refresh(self, ctx: Ctx) -> None:
         """Load the project (admin check and workspace scope in the core) and its people."""

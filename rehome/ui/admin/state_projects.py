@@ -9,13 +9,15 @@ from rehome.core.infra.listing import Listing
 from rehome.core.infra.validation import parse_cents
 from rehome.core.projects.admin_list import AdminProjectRow, list_projects_admin
 from rehome.core.projects.service import restore_project
+from rehome.core.projects.views import ProjectOut
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, to_int
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, admin, public
 
 EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
 
 
-def project_form(project: projects.ProjectOut | projects.ProjectDetail) -> dict[str, str]:
+def project_form(project: ProjectOut) -> dict[str, str]:
     budget = project.budget_cents
     return {
         "name": project.name,
@@ -36,8 +38,8 @@ def project_values(form: dict[str, Any]) -> dict[str, Any]:
 
 
 class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
-    rows: list[AdminProjectRow] = []
-    form: dict[str, str] = EMPTY_PROJECT
+    rows: ListField[list[AdminProjectRow]] = list_field()
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_PROJECT)
 
     def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
         return list_projects_admin(ctx.db, ctx.actor, status=self.filters.get("status", "active"), **params)

@@ -11,24 +11,25 @@ from rehome.core.infra.listing import Listing
 from rehome.core.tasks.admin_list import AdminTaskRow, list_tasks_admin
 from rehome.core.workspace.overview import Option, project_options, user_options
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, admin
 
 ANY = "all"
 
 
 class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
-    rows: list[AdminTaskRow] = []
-    project_choices: list[Option] = []
-    people: list[Option] = []
+    rows: ListField[list[AdminTaskRow]] = list_field()
+    project_choices: ListField[list[Option]] = list_field()
+    people: ListField[list[Option]] = list_field()
 
     def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
         f = self.filters
         return list_tasks_admin(
             ctx.db,
             ctx.actor,
-            project_id=None if f.get("project", ANY) == ANY else f.get("project"),
+            project_id=None if f.get("project", ANY) == ANY else to_int(f.get("project")),
             status=f.get("status", ANY),
-            assignee_id=None if f.get("assignee", ANY) == ANY else f.get("assignee"),
+            assignee_id=None if f.get("assignee", ANY) == ANY else to_int(f.get("assignee")),
             overdue=f.get("overdue") == "yes",
             include_archived=f.get("archived") == "yes",
             **params,

@@ -14,6 +14,7 @@ from rehome.core.workspace import users
 from rehome.core.workspace.overview import Option, project_options
 from rehome.core.workspace.user_list import AdminUserRow, list_users_admin
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, form_errors, to_int
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, admin, public
 
 NO_PROJECT = "none"
@@ -25,12 +26,12 @@ def _checked(value: Any) -> bool:
 
 
 class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
-    rows: list[AdminUserRow] = []
-    project_choices: list[Option] = []
-    invite_open: bool = False
-    invite_errors: dict[str, str] = {}
-    invite_version: int = 0
-    form: dict[str, str] = EMPTY_USER
+    rows: ListField[list[AdminUserRow]] = list_field()
+    project_choices: ListField[list[Option]] = list_field()
+    invite_open: rx.Field[bool] = rx.field(False)
+    invite_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    invite_version: rx.Field[int] = rx.field(0)
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_USER)
 
     def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
         return list_users_admin(
@@ -85,7 +86,7 @@ class AdminUsersState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
         ctx.db.flush()
         self.invite_open, self.invite_errors = False, {}
         self._reload(ctx)
-        return rx.toast.success(f"Invitation sent to {values['email'].strip().lower()}.")
+        return rx.toast.success(f"Invitation sent to {str(values['email']).strip().lower()}.")
 
     # ---- edit, disable, enable ------------------------------------------------------------------
     @admin()

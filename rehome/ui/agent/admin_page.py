@@ -17,6 +17,7 @@ from rehome.ui.agent.state import AgentState
 from rehome.ui.agent.view import ADMIN_PROMPTS, agent_chat
 from rehome.ui.digests.admin_state import AdminDigestState
 from rehome.ui.digests.admin_view import daily_tab, risks_tab, weekly_tab
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, admin, public
 
 
@@ -29,9 +30,9 @@ ADMIN_TABS = ("chat", "daily", "weekly", "risks")
 
 
 class AdminAgentState(AdminState):
-    scopes: list[ScopeOption] = []
-    scope: str = "0"
-    tab: str = "chat"
+    scopes: ListField[list[ScopeOption]] = list_field()
+    scope: rx.Field[str] = rx.field("0")
+    tab: rx.Field[str] = rx.field("chat")
 
     @admin(page=True)
     def load(self, ctx: Ctx) -> Any:

@@ -8,6 +8,7 @@ from typing import TypedDict
 import reflex as rx
 
 from rehome.core.agent import ledger
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, admin
 from rehome.ui.session import SessionState
 
@@ -24,11 +25,11 @@ class BudgetBar(TypedDict):
 
 
 class CostState(SessionState):
-    month_cents: float = 0.0
-    month_runs: int = 0
-    days: list[DayBar] = []
-    budgets: list[BudgetBar] = []
-    costs_loaded: bool = False  # until then the widget shows no numbers, not a false "0 runs"
+    month_cents: rx.Field[float] = rx.field(0.0)
+    month_runs: rx.Field[int] = rx.field(0)
+    days: ListField[list[DayBar]] = list_field()
+    budgets: ListField[list[BudgetBar]] = list_field()
+    costs_loaded: rx.Field[bool] = rx.field(False)  # until then no numbers, not a false "0 runs"
 
     @admin()
     def refresh_costs(self, ctx: Ctx) -> None:

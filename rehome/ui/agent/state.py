@@ -16,6 +16,7 @@ from rehome.core.infra.errors import DomainError
 from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience, RunStatus
 from rehome.ui.agent import relay as agent_relay
 from rehome.ui.agent.costs import CostState
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, public, relay, signed_in
 from rehome.ui.session import SessionState
 
@@ -64,16 +65,16 @@ def agent_lines(messages: list[threads.AgentMessageOut], runs: list[threads.RunO
 
 
 class AgentState(SessionState):
-    scope_project_id: int = 0  # 0: the whole workspace (admins)
-    audience: str = "participant"
-    threads: list[ThreadChip] = []
-    thread_id: int = 0
-    lines: list[AgentLine] = []
-    streaming_run: int = 0
-    estimate_cents: float = -1.0
-    warning: str = ""
-    error: str = ""
-    failure: str = ""
+    scope_project_id: rx.Field[int] = rx.field(0)  # 0: the whole workspace (admins)
+    audience: rx.Field[str] = rx.field("participant")
+    threads: ListField[list[ThreadChip]] = list_field()
+    thread_id: rx.Field[int] = rx.field(0)
+    lines: ListField[list[AgentLine]] = list_field()
+    streaming_run: rx.Field[int] = rx.field(0)
+    estimate_cents: rx.Field[float] = rx.field(-1.0)
+    warning: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
+    failure: rx.Field[str] = rx.field("")
     _generation: int = 0
 
     @rx.var

@@ -10,27 +10,29 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from rehome.core.auth.invites import preview_invite
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import NotFound
+from rehome.ui.fields import ObjectField, object_field
 from rehome.ui.guard import public, session_actor
 from rehome.ui.session import SessionState
 
 
 class AuthState(SessionState):
-    error: str = ""
-    field_errors: dict[str, str] = {}
-    sent: bool = False
-    invite_email: str = ""
-    invite_workspace: str = ""
-    invite_ok: bool = False
+    error: rx.Field[str] = rx.field("")
+    field_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    sent: rx.Field[bool] = rx.field(False)
+    invite_email: rx.Field[str] = rx.field("")
+    invite_workspace: rx.Field[str] = rx.field("")
+    invite_ok: rx.Field[bool] = rx.field(False)
 
     def _clear(self) -> None:
         self.error, self.field_errors, self.sent = "", {}, False
 
     @public
-    def load_login(self) -> rx.event.EventSpec | None:
+    def load_login(self) -> EventSpec | None:
         """Already signed in? Go straight on."""
         self._clear()
         with session_scope() as db:

@@ -9,6 +9,7 @@ import asyncio
 import time
 from typing import Any
 
+import reflex as rx
 from sqlmodel import Session
 
 from rehome.core.access import Actor, project_scope
@@ -20,6 +21,7 @@ from rehome.core.infra.errors import DomainError
 from rehome.core.vocab import EventKind, SummaryAudience, SummaryType
 from rehome.ui.admin.state_base import AdminState
 from rehome.ui.digests.cards import EMPTY, NO_RISKS, DigestCard, RiskView, card, risk_view
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, admin, relay
 from rehome.ui.realtime import tab_connected
 
@@ -29,13 +31,13 @@ RECHECK_EVERY = 15.0
 
 
 class AdminDigestState(AdminState):
-    digest_scope: int = 0  # 0: the whole workspace
-    daily: DigestCard = EMPTY
-    recent: list[DigestCard] = []
-    weekly: DigestCard = EMPTY
-    risks: RiskView = NO_RISKS
-    waiting: str = ""  # "daily" or "weekly" while a digest asked for is written
-    digest_note: str = ""
+    digest_scope: rx.Field[int] = rx.field(0)  # 0: the whole workspace
+    daily: ObjectField[DigestCard] = object_field(EMPTY)
+    recent: ListField[list[DigestCard]] = list_field()
+    weekly: ObjectField[DigestCard] = object_field(EMPTY)
+    risks: ObjectField[RiskView] = object_field(NO_RISKS)
+    waiting: rx.Field[str] = rx.field("")  # "daily" or "weekly" while a digest asked for is written
+    digest_note: rx.Field[str] = rx.field("")
     _generation: int = 0
 
     def _load(self, db: Session, actor: Actor) -> None:

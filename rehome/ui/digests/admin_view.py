@@ -4,12 +4,13 @@ Blockers tabs."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
 
 from rehome.ui.digests.admin_state import AdminDigestState as S
 from rehome.ui.digests.view import digest_card, risks_panel
 
 
-def _write(label: str, on_click: rx.EventHandler, waiting: str, element_id: str) -> rx.Component:
+def _write(label: str, on_click: EventType[()], waiting: str, element_id: str) -> rx.Component:
     busy = S.waiting == waiting
     return rx.hstack(
         rx.button(
@@ -36,7 +37,7 @@ def daily_tab() -> rx.Component:
                 rx.text("The newest digests across the workspace; choose a project for its own.", size="2"),
                 rx.foreach(S.recent, lambda d: digest_card(d, "", "recent-digest")),
                 rx.cond(
-                    S.recent.length() == 0,  # type: ignore[attr-defined]
+                    S.recent.length() == 0,
                     rx.callout("No digests yet.", icon="calendar-clock", color_scheme="gray"),
                 ),
                 spacing="3",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import reflex as rx
 from sqlmodel import Session
 
 from rehome.core.access import Action, Actor, ProjectScope, summary_audience
@@ -16,6 +17,7 @@ from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
 from rehome.core.vocab import SummaryAudience, SummaryStatus, SummaryType
 from rehome.ui.digests.cards import EMPTY, NO_RISKS, DigestCard, RiskView, card, risk_view
+from rehome.ui.fields import ObjectField, object_field
 from rehome.ui.guard import Ctx, in_project, public
 from rehome.ui.project.state import ProjectState
 
@@ -23,17 +25,17 @@ AGENT_TABS = ("assistant", "digest", "risks", "update")
 
 
 class ProjectDigestState(ProjectState):
-    agent_tab: str = "assistant"
-    daily: DigestCard = EMPTY
-    client_daily: DigestCard = EMPTY  # what the clients got (shown to the firm's side)
-    risks: RiskView = NO_RISKS
-    staff_view: bool = False
-    can_approve: bool = False
-    update_id: int = 0
-    update_text: str = ""
-    update_status: str = ""
-    digest_note: str = ""
-    show_client: bool = False
+    agent_tab: rx.Field[str] = rx.field("assistant")
+    daily: ObjectField[DigestCard] = object_field(EMPTY)
+    client_daily: ObjectField[DigestCard] = object_field(EMPTY)  # what the clients got (firm's side)
+    risks: ObjectField[RiskView] = object_field(NO_RISKS)
+    staff_view: rx.Field[bool] = rx.field(False)
+    can_approve: rx.Field[bool] = rx.field(False)
+    update_id: rx.Field[int] = rx.field(0)
+    update_text: rx.Field[str] = rx.field("")
+    update_status: rx.Field[str] = rx.field("")
+    digest_note: rx.Field[str] = rx.field("")
+    show_client: rx.Field[bool] = rx.field(False)
 
     def _load(self, db: Session, actor: Actor, scope: ProjectScope) -> None:
         pid = scope.project_id

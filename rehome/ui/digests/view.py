@@ -3,7 +3,10 @@ verdict first, every citation a link to its task or message."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.ui.components.markdown import safe_markdown
 from rehome.ui.digests.cards import DigestCard, PersonCount, RiskRow, RiskView
@@ -12,15 +15,11 @@ _VERDICT_COLOR = {"off track": "red", "at risk": "amber", "on track": "green"}
 
 
 def verdict_badge(verdict: rx.Var[str]) -> rx.Component:
-    return rx.badge(
-        verdict,
-        color_scheme=rx.match(verdict, *_VERDICT_COLOR.items(), "gray"),  # type: ignore[arg-type]
-        size="2",
-        class_name="digest-verdict",
-    )
+    color = rx.match(verdict, *_VERDICT_COLOR.items(), "gray")
+    return rx.badge(verdict, color_scheme=cast(rx.Var[str], color), size="2", class_name="digest-verdict")
 
 
-def digest_card(digest: rx.Var[DigestCard], empty: str, element_id: str) -> rx.Component:
+def digest_card(digest: ObjectVar[DigestCard], empty: str, element_id: str) -> rx.Component:
     return rx.cond(
         digest.present,
         rx.card(
@@ -57,13 +56,13 @@ def digest_card(digest: rx.Var[DigestCard], empty: str, element_id: str) -> rx.C
     )
 
 
-def _risk_row(row: rx.Var[RiskRow]) -> rx.Component:
+def _risk_row(row: ObjectVar[RiskRow]) -> rx.Component:
     return rx.hstack(
         rx.link(row.ref, href=row.link, weight="bold", size="2", class_name="risk-ref"),
         rx.box(
             rx.text(row.title, size="2"),
             rx.text(
-                rx.cond(row.project != "", row.project + " · ", ""),
+                rx.cond(row.project != "", cast(rx.vars.StringVar, row.project) + " · ", ""),
                 row.detail,
                 size="1",
                 color_scheme="gray",
@@ -75,11 +74,11 @@ def _risk_row(row: rx.Var[RiskRow]) -> rx.Component:
     )
 
 
-def _risk_list(title: str, rows: rx.Var[list[RiskRow]], element_id: str) -> rx.Component:
+def _risk_list(title: str, rows: ArrayVar[list[RiskRow]], element_id: str) -> rx.Component:
     return rx.box(
         rx.heading(title, size="3", margin_bottom="6px"),
         rx.cond(
-            rows.length() > 0,  # type: ignore[attr-defined]
+            rows.length() > 0,
             rx.vstack(rx.foreach(rows, _risk_row), spacing="2"),
             rx.text("None reported.", size="2", color_scheme="gray"),
         ),
@@ -88,25 +87,31 @@ def _risk_list(title: str, rows: rx.Var[list[RiskRow]], element_id: str) -> rx.C
     )
 
 
-def _person(person: rx.Var[PersonCount]) -> rx.Component:
-    return rx.badge(person.name, ": ", person.count.to_string(), variant="soft", color_scheme="red")
+def _person(person: ObjectVar[PersonCount]) -> rx.Component:
+    count = cast(rx.vars.NumberVar, person.count)
+    return rx.badge(person.name, ": ", count.to_string(), variant="soft", color_scheme="red")
 
 
-def risks_panel(risks: rx.Var[RiskView]) -> rx.Component:
+def risks_panel(risks: ObjectVar[RiskView]) -> rx.Component:
+    people = cast(ArrayVar[list[PersonCount]], risks.people)
     return rx.vstack(
         rx.text(risks.counts, size="2", color_scheme="gray", id="risk-counts"),
-        _risk_list("Blocked", risks.blocked, "risks-blocked"),
+        _risk_list("Blocked", cast(ArrayVar[list[RiskRow]], risks.blocked), "risks-blocked"),
         rx.box(
             rx.heading("Overdue by assignee", size="3", margin_bottom="6px"),
             rx.cond(
-                risks.people.length() > 0,  # type: ignore[attr-defined]
-                rx.hstack(rx.foreach(risks.people, _person), wrap="wrap", spacing="2"),
+                people.length() > 0,
+                rx.hstack(rx.foreach(people, _person), wrap="wrap", spacing="2"),
                 rx.text("None reported.", size="2", color_scheme="gray"),
             ),
             id="risks-overdue",
         ),
-        _risk_list("Stalled", risks.stalled, "risks-stalled"),
-        _risk_list("Client questions waiting for an answer", risks.questions, "risks-questions"),
+        _risk_list("Stalled", cast(ArrayVar[list[RiskRow]], risks.stalled), "risks-stalled"),
+        _risk_list(
+            "Client questions waiting for an answer",
+            cast(ArrayVar[list[RiskRow]], risks.questions),
+            "risks-questions",
+        ),
         spacing="4",
         width="100%",
         max_width="860px",

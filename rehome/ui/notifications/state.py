@@ -7,13 +7,14 @@ from typing import Any
 import reflex as rx
 
 from rehome.core import notifications
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.session import SessionState
 
 
 class NotificationsState(SessionState):
-    items: list[notifications.NotificationOut] = []
-    unread_only: bool = False
+    items: ListField[list[notifications.NotificationOut]] = list_field()
+    unread_only: rx.Field[bool] = rx.field(False)
 
     def _reload(self, ctx: Ctx) -> None:
         page = notifications.list_notifications(ctx.db, ctx.actor, unread_only=self.unread_only, limit=50)

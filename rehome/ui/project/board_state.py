@@ -4,36 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from rehome.core import tasks
+import reflex as rx
+
+from rehome.core import files, tasks
 from rehome.core.access import Action
 from rehome.core.infra.errors import DomainError
 from rehome.core.tasks import board
 from rehome.core.tasks.views import TaskOut
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, in_project, public
-from rehome.ui.project.models import Card, card
+from rehome.ui.project.models import Card, FileCard, card, file_card
 from rehome.ui.project.state import ProjectState
 from rehome.ui.project.task_form import EMPTY_FORM, form_from_task, patch_from_form
 from rehome.ui.session import field_errors
 
 
 class BoardState(ProjectState):
-    col_backlog: list[Card] = []
-    col_todo: list[Card] = []
-    col_in_progress: list[Card] = []
-    col_blocked: list[Card] = []
-    col_done: list[Card] = []
-    totals: dict[str, int] = {}
-    f_assignee: str = "all"
-    f_mine: bool = False
-    f_overdue: bool = False
-    f_blocked: bool = False
-    editor_open: bool = False
-    editing_id: int = 0
-    form: dict[str, str] = EMPTY_FORM
-    form_errors: dict[str, str] = {}
-    detail_open: bool = False
-    detail: dict[str, Any] = {}
-    confirm_delete_id: int = 0
+    col_backlog: ListField[list[Card]] = list_field()
+    col_todo: ListField[list[Card]] = list_field()
+    col_in_progress: ListField[list[Card]] = list_field()
+    col_blocked: ListField[list[Card]] = list_field()
+    col_done: ListField[list[Card]] = list_field()
+    totals: ObjectField[dict[str, int]] = object_field(default_factory=dict)
+    f_assignee: rx.Field[str] = rx.field("all")
+    f_mine: rx.Field[bool] = rx.field(False)
+    f_overdue: rx.Field[bool] = rx.field(False)
+    f_blocked: rx.Field[bool] = rx.field(False)
+    editor_open: rx.Field[bool] = rx.field(False)
+    editing_id: rx.Field[int] = rx.field(0)
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_FORM)
+    form_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    detail_open: rx.Field[bool] = rx.field(False)
+    detail: ObjectField[dict[str, Any]] = object_field(default_factory=dict)
+    confirm_delete_id: rx.Field[int] = rx.field(0)
+    detail_files: ListField[list[FileCard]] = list_field()
     _limits: dict[str, int] = {}
     _where: dict[int, str] = {}
 
@@ -200,6 +204,35 @@ class BoardState(ProjectState):
             "history": [h.model_dump(mode="json") for h in history],
         }
         self.detail_open = True
+        self._load_task_files(ctx, int(task_id))
+
+    def _load_task_files(self, ctx: Ctx, task_id: int) -> None:
+        self.detail_files = [file_card(f) for f in files.task_files(ctx.db, ctx.actor, task_id)]
+
+    def _apply_task_files(self, changed: list[files.FileOut], gone: set[int]) -> None:
+        """Live: the open task's files as the relay read them (previews arrive, files go)."""
+        task_id = int(self.detail.get("id") or 0) if self.detail_open else 0
+        if not task_id:
+            return
+        mine = {f.id: file_card(f) for f in changed if f.task_id == task_id}
+        dropped = gone | {f.id for f in changed if f.task_id != task_id}
+        kept = [mine.pop(c["id"], c) for c in self.detail_files if c["id"] not in dropped]
+        self.detail_files = kept + list(mine.values())
+
+    @in_project()
+    def task_file_uploaded(self, ctx: Ctx, file_id: int) -> None:
+        """The dialog's uploader sent a file with this task's id: show the task's files again."""
+        del file_id  # the upload named the task itself; re-read the task's files as they are
+        if self.detail_open and self.detail.get("id"):
+            self._load_task_files(ctx, int(self.detail["id"]))
+
+    @public
+    def show_task_file(self, file_id: int) -> Any:
+        """A thumbnail in the dialog: close the dialog (it holds the focus) and open the lightbox."""
+        from rehome.ui.project.files_state import FilesState
+
+        self.detail_open = False
+        return FilesState.show_file(int(file_id), [c["id"] for c in self.detail_files])
 
     @public
     def set_detail_open(self, value: bool) -> None:

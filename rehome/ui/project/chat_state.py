@@ -8,13 +8,17 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
+from rehome.core import files
 from rehome.core.access import Action
 from rehome.core.chat import messages
 from rehome.core.chat.views import MessageOut
+from rehome.core.files import FileOut
+from rehome.core.files.manage import MAX_ATTACHMENTS
 from rehome.core.infra.errors import DomainError
 from rehome.core.realtime import presence
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, in_project, public
-from rehome.ui.project.models import ChatLine, PersonChip, chat_line
+from rehome.ui.project.models import ChatLine, FileCard, PersonChip, chat_line, file_card
 from rehome.ui.project.state import ProjectState
 
 PAGE = 50
@@ -23,14 +27,15 @@ _MENTION_TAIL = re.compile(r"@([^\s@]{0,40})$")
 
 
 class ChatState(ProjectState):
-    lines: list[ChatLine] = []
-    has_older: bool = False
-    draft: str = ""
-    draft_internal: bool = False
-    suggestions: list[PersonChip] = []
-    editing_id: int = 0
-    chat_error: str = ""
-    confirm_delete_message: int = 0
+    lines: ListField[list[ChatLine]] = list_field()
+    has_older: rx.Field[bool] = rx.field(False)
+    draft: rx.Field[str] = rx.field("")
+    draft_internal: rx.Field[bool] = rx.field(False)
+    suggestions: ListField[list[PersonChip]] = list_field()
+    editing_id: rx.Field[int] = rx.field(0)
+    chat_error: rx.Field[str] = rx.field("")
+    confirm_delete_message: rx.Field[int] = rx.field(0)
+    pending_files: ListField[list[FileCard]] = list_field()  # uploaded, to go with the next message
 
     def _open(self, ctx: Ctx) -> None:
         """The newest page of the chat, for a page that just opened."""
@@ -55,6 +60,30 @@ class ChatState(ProjectState):
         newest = kept[-1]["id"] if kept else 0
         kept += sorted((line for line in by_id.values() if line["id"] > newest), key=lambda line: line["id"])
         self.lines = kept[-KEEP:]
+
+    def _apply_attachments(self, changed: list[FileOut], gone: set[int]) -> None:
+        """A file on a message changed (previews ready, renamed) or went away."""
+        fresh = {f.id: file_card(f) for f in changed}
+        touched = gone | set(fresh)
+        lines = []
+        for line in self.lines:
+            if any(c["id"] in touched for c in line["files"]):
+                kept = [fresh.get(c["id"], c) for c in line["files"] if c["id"] not in gone]
+                line = ChatLine(**{**line, "files": kept})
+            lines.append(line)
+        self.lines = lines
+
+    @in_project(Action.POST_MESSAGE, on_error="_chat_refused")
+    def attach_uploaded(self, ctx: Ctx, file_id: int) -> None:
+        """The composer's uploader finished a file: it waits, as a chip, for the message."""
+        item = files.get_file(ctx.db, ctx.actor, int(file_id))
+        mine = item.uploaded_by == ctx.actor.user_id and item.project_id == ctx.project_id
+        if mine and item.message_id is None and len(self.pending_files) < MAX_ATTACHMENTS:
+            self.pending_files = [*self.pending_files, file_card(item)]
+
+    @public
+    def drop_pending(self, file_id: int) -> None:
+        self.pending_files = [c for c in self.pending_files if c["id"] != int(file_id)]
 
     @in_project()
     def set_draft(self, ctx: Ctx, value: str) -> None:
@@ -85,14 +114,16 @@ class ChatState(ProjectState):
 
     @in_project(Action.POST_MESSAGE, on_error="_chat_refused")
     def send(self, ctx: Ctx) -> None:
+        body = self.draft if self.draft.strip() or not self.pending_files else "📎"
         try:
-            data = messages.MessageCreate(body=self.draft, internal=self.draft_internal)
+            file_ids = [c["id"] for c in self.pending_files]
+            data = messages.MessageCreate(body=body, internal=self.draft_internal, file_ids=file_ids)
         except ValidationError:
             self.chat_error = "Write a message first (up to 10,000 characters)."
             return
         posted = messages.post_message(ctx.db, ctx.actor, ctx.project_id, data)
         self._apply_messages([posted], set())
-        self.draft, self.suggestions, self.chat_error = "", [], ""
+        self.draft, self.suggestions, self.chat_error, self.pending_files = "", [], "", []
 
     @public
     def start_edit(self, message_id: int) -> None:

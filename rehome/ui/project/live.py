@@ -1,6 +1,6 @@
 """One relay per open project tab: reads the project's and the user's event
 streams, re-reads what changed through the access layer, and updates the
-board, the chat, presence and typing in this tab's state."""
+board, the chat, the files, presence and typing in this tab's state."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from rehome.core.realtime import delivery as live
 from rehome.core.realtime import presence
 from rehome.core.tasks.board import BoardFilters
 from rehome.ui.digests.project_state import ProjectDigestState
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, relay
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
+from rehome.ui.project.files_state import FilesState
 from rehome.ui.project.models import PersonChip
 from rehome.ui.project.state import ProjectState
 from rehome.ui.realtime import tab_connected
@@ -55,8 +57,8 @@ def _read(
 
 
 class LiveState(ProjectState):
-    online: list[PersonChip] = []
-    typing_names: list[str] = []
+    online: ListField[list[PersonChip]] = list_field()
+    typing_names: ListField[list[str]] = list_field()
     _generation: int = 0
     _typing: dict[int, tuple[str, float]] = {}
 
@@ -128,7 +130,13 @@ class LiveState(ProjectState):
             board._apply_tasks(changes.tasks, changes.tasks_gone, changes.totals or board.totals)
         if changes.messages or changes.messages_gone:
             chat = await self.get_state(ChatState)
+            for message in changes.messages:
+                message.files = changes.attachments.get(message.id, [])
             chat._apply_messages(changes.messages, changes.messages_gone)
+        if changes.files or changes.files_gone:
+            (await self.get_state(FilesState))._apply_files(changes.files, changes.files_gone)
+            (await self.get_state(ChatState))._apply_attachments(changes.files, changes.files_gone)
+            (await self.get_state(BoardState))._apply_task_files(changes.files, changes.files_gone)
         now = time.monotonic()
         for user_id, name in changes.typing:
             self._typing[user_id] = (name, now)

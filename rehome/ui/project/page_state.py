@@ -1,5 +1,5 @@
 """Opening the project page: access first, then where live events start,
-then board and chat in this same event (one round trip, one first delta),
+then board, chat and files in this same event (one round trip, one first delta),
 and the tab the URL asks for.
 
 It sits beside the board, chat and relay states rather than above them, so
@@ -20,6 +20,7 @@ from rehome.ui.digests.project_state import ProjectDigestState
 from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
+from rehome.ui.project.files_state import FilesState
 from rehome.ui.project.live import LiveState
 from rehome.ui.project.state import ProjectState
 
@@ -27,7 +28,7 @@ TABS = ("board", "chat", "files", "agent")
 
 
 class ProjectPageState(ProjectState):
-    tab: str = "board"
+    tab: rx.Field[str] = rx.field("board")
 
     def _leave(self, error: DomainError) -> Any:
         self.flash = error.message
@@ -45,7 +46,9 @@ class ProjectPageState(ProjectState):
         self.tab = query.get("tab", "board") if query.get("tab") in TABS else "board"
         opened_task = (await self.get_state(BoardState))._open(ctx)
         (await self.get_state(ChatState))._open(ctx)
-        return [LiveState.run, *self._agent_if_shown(), *([opened_task] if opened_task else [])]
+        opened_file = (await self.get_state(FilesState))._open(ctx)
+        opened = [e for e in (opened_task, opened_file) if e]
+        return [LiveState.run, *self._agent_if_shown(), *opened]
 
     @public
     def set_tab(self, tab: str) -> Any:

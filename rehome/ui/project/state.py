@@ -17,6 +17,9 @@ from rehome.core.access import Action, ProjectScope
 from rehome.core.infra import bus
 from rehome.core.projects import project_detail
 from rehome.core.vocab import Role
+from rehome.settings import get_settings
+from rehome.ui.components.links import backend_url
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, in_project
 from rehome.ui.project.models import PersonChip, initials
 from rehome.ui.session import SessionState
@@ -25,19 +28,21 @@ _PROJECT_PATH = re.compile(r"^/projects/(\d{1,10})/?$")
 
 
 class ProjectState(SessionState):
-    project_id: int = 0
-    project_name: str = ""
-    project_address: str = ""
-    role: str = ""
-    my_id: int = 0
-    can_create_task: bool = False
-    can_edit_tasks: bool = False
-    can_delete_task: bool = False
-    can_mark_internal: bool = False
-    can_moderate: bool = False
-    sees_costs: bool = False
-    people: list[PersonChip] = []
-    notify_level: str = "all"
+    project_id: rx.Field[int] = rx.field(0)
+    project_name: rx.Field[str] = rx.field("")
+    project_address: rx.Field[str] = rx.field("")
+    role: rx.Field[str] = rx.field("")
+    my_id: rx.Field[int] = rx.field(0)
+    can_create_task: rx.Field[bool] = rx.field(False)
+    can_edit_tasks: rx.Field[bool] = rx.field(False)
+    can_delete_task: rx.Field[bool] = rx.field(False)
+    can_mark_internal: rx.Field[bool] = rx.field(False)
+    can_moderate: rx.Field[bool] = rx.field(False)
+    sees_costs: rx.Field[bool] = rx.field(False)
+    people: ListField[list[PersonChip]] = list_field()
+    notify_level: rx.Field[str] = rx.field("all")
+    upload_url: rx.Field[str] = rx.field("")  # where the browser sends files (REST, one request per file)
+    max_upload_bytes: rx.Field[int] = rx.field(0)
     _cursors: dict[str, str] = {}
 
     @rx.var
@@ -67,6 +72,8 @@ class ProjectState(SessionState):
         self.can_moderate = scope.can(Action.MODERATE)
         self.sees_costs = scope.sees_costs
         self.people = [PersonChip(id=p.id, name=p.name, initials=initials(p.name)) for p in detail.people]
+        self.upload_url = backend_url(f"/api/projects/{scope.project_id}/files")
+        self.max_upload_bytes = get_settings().upload_max_bytes
 
     @in_project()
     def set_notify_level(self, ctx: Ctx, level: str) -> Any:

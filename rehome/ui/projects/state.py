@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import reflex as rx
+
 from rehome.core import projects
+from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, signed_in
 from rehome.ui.session import SessionState
 
 
 class ProjectsState(SessionState):
-    cards: list[projects.ProjectCard] = []
-    loaded: bool = False
+    cards: ListField[list[projects.ProjectCard]] = list_field()
+    loaded: rx.Field[bool] = rx.field(False)
 
     @signed_in(page=True)
     def load(self, ctx: Ctx) -> None:
