@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import col, select
 
+from rehome.core.infra import jobs
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
 from rehome.logs import configure_logging
@@ -47,6 +50,41 @@ def smoke_stream(_: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def digests(args: argparse.Namespace) -> int:
+    """Write daily digests now, in this process: every active project (quiet ones
+    are skipped, as on schedule), or one project (written even if quiet)."""
+    from rehome.core.digests import jobs as digest_jobs
+    from rehome.core.digests.schedule import active_projects
+    from rehome.core.infra.clock import utcnow
+    from rehome.core.models import Workspace
+
+    if not args.now:
+        print("error: add --now (the schedule writes digests every morning by itself).", file=sys.stderr)
+        return 2
+    now = utcnow()
+    with session_scope() as session:
+        if args.project:
+            plan = [(args.project, "")]
+        else:
+            plan = [
+                (pid, digest_jobs.local_day(session, int(wid or 0), now))
+                for wid in session.exec(select(Workspace.id).order_by(col(Workspace.id)))
+                for pid in active_projects(session, int(wid or 0), now - timedelta(days=1))
+            ]
+    written = 0
+    for project_id, day in plan:
+        results = digest_jobs.project_digest(project_id, day, force=bool(args.project))
+        if not results:
+            print(f"project {project_id}: not found or archived", file=sys.stderr)
+            return 2
+        outcomes = ", ".join(f"{r.outcome}" + (f" #{r.summary_id}" if r.summary_id else "") for r in results)
+        written += sum(r.outcome in ("written", "cached") for r in results)
+        print(f"project {project_id}: {outcomes}")
+    jobs.wait_local(timeout=120)  # mails queued on the local pool
+    print(f"{written} written for {len(plan)} project(s).")
+    return 0
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="python -m rehome", description="ReHome operations")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,7 +97,15 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     sub.add_parser(
         "smoke-stream", help="stream a known message through Redis and check the stream's life cycle"
     )
-    return parser, {"create-admin": create_admin, "demo": demo, "smoke-stream": smoke_stream}
+    digest = sub.add_parser("digests", help="write the daily project digests now")
+    digest.add_argument("--now", action="store_true", help="write them now rather than on schedule")
+    digest.add_argument("--project", type=int, help="only this project (written even if nothing happened)")
+    return parser, {
+        "create-admin": create_admin,
+        "demo": demo,
+        "smoke-stream": smoke_stream,
+        "digests": digests,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,9 @@ import reflex as rx
 import rehome.core.models  # noqa: F401  (registers every table for `reflex db`)
 from rehome.api import web_auth
 from rehome.api.app import build_api
+from rehome.core.infra.schedule import embedded_beat
 from rehome.logs import configure_logging
+from rehome.settings import get_settings
 from rehome.ui import owner
 from rehome.ui.account.page import account_page
 from rehome.ui.account.state import AccountState
@@ -51,6 +53,8 @@ app = rx.App(
     api_transformer=build_api(),
 )
 owner.install(app)
+if not get_settings().celery_broker_url:  # no Celery beat: run the periodic jobs here
+    app.register_lifespan_task(embedded_beat)
 app.add_page(home_page, route="/", title="ReHome", on_load=HomeState.route)
 app.add_page(login_page, route="/login", title="Sign in · ReHome", on_load=AuthState.load_login)
 app.add_page(forgot_page, route="/forgot", title="Forgot password · ReHome", on_load=AuthState.load_form)

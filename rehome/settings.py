@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     ai_budget_workspace_day_cents: int = Field(default=2_000, ge=0)
     ai_budget_workspace_month_cents: int = Field(default=30_000, ge=0)
 
+    # Digests (F-33)
+    digest_hour: int = Field(default=7, ge=0, le=23)  # workspace-local hour of the daily digests
+    digest_weekday: int = Field(default=0, ge=0, le=6)  # weekly rollup and client update: 0 = Monday
+    digest_stalled_days: int = Field(default=7, ge=1)  # open work untouched this long is "stalled"
+    ai_digest_max_tokens: int = Field(default=900, ge=100)
+
     # Files (F-08)
     s3_bucket: str = ""
     s3_endpoint_url: str = ""
@@ -89,8 +95,10 @@ class Settings(BaseSettings):
 
     # Mail (F-35)
     resend_api_key: str = ""
+    resend_api_url: str = "https://api.resend.com"
     mail_from: str = "ReHome <no-reply@rehome.local>"
     smtp_url: str = ""
+    mention_mail_minutes: int = Field(default=5, ge=1)  # mention alerts: one mail per person per window
 
     @field_validator("app_url")
     @classmethod

@@ -1,9 +1,12 @@
-"""The Celery app: broker and settings from ReHome's settings."""
+"""The Celery app: broker and settings from ReHome's settings, and the beat
+schedule (`core.infra.schedule.PERIODIC`, the same table the embedded default runs)."""
 
 from __future__ import annotations
 
 from celery import Celery
+from celery.schedules import crontab
 
+from rehome.core.infra.schedule import PERIODIC
 from rehome.logs import configure_logging
 from rehome.settings import get_settings
 
@@ -24,3 +27,13 @@ celery_app.conf.update(
     enable_utc=True,
     worker_hijack_root_logger=False,
 )
+
+celery_app.conf.beat_schedule = {
+    entry.name: {
+        "task": "rehome.run_job",
+        "schedule": crontab(minute=entry.minute),
+        "args": (entry.job, {}),
+        "options": {"expires": 55},  # a tick that waited a minute in the queue is stale
+    }
+    for entry in PERIODIC
+}

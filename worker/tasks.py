@@ -7,12 +7,13 @@ import threading
 import time
 from typing import Any
 
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_process_init, worker_ready
 
 from rehome.core.infra.health import WORKER_HEARTBEAT_KEY
 from rehome.core.infra.jobs import run_job
 from rehome.core.infra.kv import get_redis
 from worker.app import celery_app
+from worker.dispatch import install_dispatcher
 
 log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = 20  # seconds; /health calls a worker stale after 90
@@ -47,3 +48,12 @@ def _heartbeat_forever() -> None:
 @worker_ready.connect
 def _start_heartbeat(**_: Any) -> None:
     threading.Thread(target=_heartbeat_forever, name="rehome-heartbeat", daemon=True).start()
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _dispatch_through_the_broker(**_: Any) -> None:
+    """Jobs that queue jobs (the digest tick queues one per project, a digest
+    queues its mails) send them through the broker too, never to a thread pool
+    inside this worker, where they would be lost with it."""
+    install_dispatcher()

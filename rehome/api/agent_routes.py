@@ -1,5 +1,5 @@
 """The assistant over the API: threads, questions, runs, the SSE token stream,
-the cost ledger and stored digests (F-20, F-30, F-31)."""
+and the cost ledger (F-20, F-30, F-31); digests are in `digest_routes`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from rehome.api.deps import CurrentActor, Cursor, Id, Limit, bearer_token, write
-from rehome.core.agent import ledger, stream, summaries, threads
+from rehome.core.agent import ledger, stream, threads
 from rehome.core.agent.watch import RunWatch
 from rehome.core.auth.api_tokens import resolve_token
 from rehome.core.infra.db import session_scope
@@ -80,18 +80,6 @@ def cost_ledger(
         return ledger.list_runs(
             session, actor, project_id=project_id, user_id=user_id, before_id=cursor, limit=limit
         )
-
-
-@router.get("/projects/{project_id}/summaries", response_model=list[summaries.SummaryOut])
-def project_summaries(project_id: Id, actor: CurrentActor) -> list[summaries.SummaryOut]:
-    with session_scope() as session:
-        return summaries.project_summaries(session, actor, project_id)
-
-
-@router.get("/workspaces/{workspace_id}/summaries", response_model=list[summaries.SummaryOut])
-def workspace_summaries(workspace_id: Id, actor: CurrentActor) -> list[summaries.SummaryOut]:
-    with session_scope() as session:
-        return summaries.workspace_summaries(session, actor, workspace_id)
 
 
 def _latest_run(actor: CurrentActor, thread_id: int) -> threads.RunOut | None:

@@ -8,8 +8,10 @@ never `Forbidden`, so ids do not leak whether something exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.sql.elements import SQLCoreOperations
@@ -21,11 +23,12 @@ from rehome.core.models import (
     Message,
     Project,
     ProjectMembership,
+    ProjectSummary,
     StoredFile,
     Task,
     User,
 )
-from rehome.core.vocab import Role, ScanStatus
+from rehome.core.vocab import Role, ScanStatus, SummaryAudience, SummaryStatus
 
 
 class Action(StrEnum):
@@ -39,6 +42,7 @@ class Action(StrEnum):
     UPLOAD_FILE = "upload_file"
     USE_AGENT = "use_agent"
     MARK_INTERNAL = "mark_internal"
+    APPROVE_UPDATE = "approve_update"  # edit and approve the client weekly update; see staff digests' risks
 
 
 _PARTICIPANT = frozenset({Action.VIEW, Action.POST_MESSAGE, Action.UPLOAD_FILE, Action.USE_AGENT})
@@ -153,6 +157,32 @@ def internal_visible(
         ProjectMembership.user_id == actor.user_id, ProjectMembership.role != Role.CLIENT.value
     )
     return or_(internal == false(), project_id.in_(firm_side))
+
+
+def visible_rows(
+    actor: Actor, scope: ProjectScope | None, model: type[Task] | type[Message] | type[StoredFile]
+) -> ColumnElement[bool]:
+    """Which rows of `model` a reader may see: one project's, through its scope;
+    or (scope None, admins only) the workspace's, internal ones as
+    `internal_visible` allows, never deleted ones. The workspace form refers to
+    `Project`: join it on `model.project_id`."""
+    if scope is not None:
+        visible: dict[type, Callable[[ProjectScope], SelectOfScalar[Any]]] = {
+            Task: visible_tasks,
+            Message: visible_messages,
+            StoredFile: visible_files,
+        }
+        clause = visible[model](scope).whereclause
+        assert clause is not None  # the visible_* selects always filter
+        return clause
+    require_admin(actor)
+    conditions = [
+        visible_project_filter(actor),
+        internal_visible(actor, col(model.project_id), col(model.internal)),
+    ]
+    if model is not Task:
+        conditions.append(col(model.deleted_at).is_(None))  # type: ignore[union-attr]
+    return and_(*conditions)
 
 
 def visible_projects(actor: Actor, *, include_archived: bool = False) -> SelectOfScalar[Project]:
@@ -309,6 +339,31 @@ def workspace_user(session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
+def readable_messages(
+    session: Session, actor: Actor, message_ids: list[int]
+) -> list[tuple[Message, Project]]:
+    """Live messages among `message_ids` the actor may read now, with their
+    projects, in two queries (mail about messages re-checks access at send time)."""
+    if not message_ids:
+        return []
+    rows = session.exec(
+        select(Message, Project)
+        .join(Project, Project.id == Message.project_id)  # type: ignore[arg-type]
+        .where(
+            Message.id.in_(message_ids),  # type: ignore[union-attr]
+            Message.deleted_at.is_(None),  # type: ignore[union-attr]
+            Project.workspace_id == actor.workspace_id,
+        )
+        .order_by(Message.id)  # type: ignore[arg-type]
+    ).all()
+    roles = project_roles(session, actor, sorted({m.project_id for m, _ in rows}))
+    return [
+        (m, p)
+        for m, p in rows
+        if m.project_id in roles and (not m.internal or roles[m.project_id] is not Role.CLIENT)
+    ]
+
+
 def project_member_ids(session: Session, project_id: int) -> list[int]:
     return list(
         session.exec(select(ProjectMembership.user_id).where(ProjectMembership.project_id == project_id))
@@ -323,3 +378,96 @@ def project_people_filter(project_id: int, workspace_id: int) -> ColumnElement[b
         col(User.disabled_at).is_(None),
         or_(col(User.id).in_(members), col(User.is_admin) == true()),
     )
+
+
+# --- digests (F-33) ------------------------------------------------------------------------------
+
+SYSTEM_NAME = "ReHome"
+_AUDIENCE_ROLE = {SummaryAudience.STAFF: Role.TEAM, SummaryAudience.CLIENT: Role.CLIENT}
+
+
+def system_reader(workspace_id: int) -> Actor:
+    """Who scheduled work reads as: nobody in particular (user id 0), seeing the
+    workspace like its admins. Only used to build an audience's view (below)
+    or the admins' weekly rollup, never to act."""
+    return Actor(user_id=0, workspace_id=workspace_id, is_admin=True, name=SYSTEM_NAME)
+
+
+def audience_scope(session: Session, project_id: int, audience: SummaryAudience) -> ProjectScope:
+    """The project as a whole audience reads it, for digests no one person asked
+    for: the firm's staff (team: internal items, no costs in digests) or its
+    clients (client-visible items only). NotFound for a missing or archived project."""
+    project = session.get(Project, project_id)
+    if project is None or project.archived_at is not None or audience not in _AUDIENCE_ROLE:
+        raise NotFound("Project not found.")
+    return ProjectScope(system_reader(project.workspace_id), project, _AUDIENCE_ROLE[audience])
+
+
+def summary_audience(scope: ProjectScope) -> SummaryAudience:
+    """Which version of a project's digests this reader gets."""
+    return SummaryAudience.STAFF if scope.sees_internal else SummaryAudience.CLIENT
+
+
+def visible_summaries(scope: ProjectScope) -> SelectOfScalar[ProjectSummary]:
+    """A project's stored summaries this reader may read: the staff version for
+    the firm's side, the client version for clients; client update drafts only
+    for those who approve them (no AI text reaches a client unreviewed)."""
+    audiences = [SummaryAudience.CLIENT.value]
+    if scope.sees_internal:
+        audiences.append(SummaryAudience.STAFF.value)
+    query = select(ProjectSummary).where(
+        ProjectSummary.project_id == scope.project_id,
+        col(ProjectSummary.audience).in_(audiences),
+    )
+    if not scope.can(Action.APPROVE_UPDATE):
+        query = query.where(ProjectSummary.status != SummaryStatus.DRAFT.value)
+    return query
+
+
+def workspace_summaries_scope(actor: Actor, workspace_id: int) -> SelectOfScalar[ProjectSummary]:
+    """The workspace's rollups: its admins only; another workspace is NotFound."""
+    if workspace_id != actor.workspace_id:
+        raise NotFound("Workspace not found.")
+    require_admin(actor)
+    return select(ProjectSummary).where(
+        ProjectSummary.workspace_id == workspace_id,
+        col(ProjectSummary.project_id).is_(None),
+        ProjectSummary.audience == SummaryAudience.ADMIN.value,
+    )
+
+
+def admin_project_summaries(actor: Actor) -> SelectOfScalar[ProjectSummary]:
+    """Every open project's summaries of the admin's workspace (any version)."""
+    require_admin(actor)
+    projects = select(Project.id).where(visible_project_filter(actor))
+    return select(ProjectSummary).where(
+        ProjectSummary.workspace_id == actor.workspace_id, col(ProjectSummary.project_id).in_(projects)
+    )
+
+
+def summary_readers(
+    session: Session, project_id: int, audience: SummaryAudience, *, approvers: bool = False
+) -> list[User]:
+    """Active people who read this version of a project's summaries: clients
+    for the client version, everyone else in the project (and the admins) for
+    the staff version; with `approvers`, only those who may approve a client
+    update (team members and admins)."""
+    members = select(ProjectMembership.user_id).where(ProjectMembership.project_id == project_id)
+    admins = col(User.is_admin) == true()
+    if approvers:
+        team = members.where(ProjectMembership.role == Role.TEAM.value)
+        who = or_(col(User.id).in_(team), admins)
+    elif audience is SummaryAudience.CLIENT:
+        who = col(User.id).in_(members.where(ProjectMembership.role == Role.CLIENT.value))
+    else:
+        firm = members.where(ProjectMembership.role != Role.CLIENT.value)
+        who = or_(col(User.id).in_(firm), admins)
+    workspace = select(Project.workspace_id).where(Project.id == project_id).scalar_subquery()
+    query = select(User).where(col(User.workspace_id) == workspace, col(User.disabled_at).is_(None), who)
+    return list(session.exec(query.order_by(col(User.id))))
+
+
+def workspace_admins(session: Session, workspace_id: int) -> list[User]:
+    admins = col(User.is_admin) == true()
+    query = select(User).where(User.workspace_id == workspace_id, admins, col(User.disabled_at).is_(None))
+    return list(session.exec(query.order_by(col(User.id))))

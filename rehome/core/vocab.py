@@ -1,5 +1,6 @@
 """The words ReHome's data is spelled in: roles, task statuses and priorities,
-run statuses, audiences, notification levels, file scan states and live event kinds.
+run statuses, audiences, notification levels and kinds, mail preferences,
+summary types, file scan states and live event kinds.
 
 Each is spelled once here; tables, validation models, the board, the admin
 filters and the assistant derive their lists from these enums, so adding a
@@ -75,9 +76,99 @@ class Audience(StrEnum):
 
 
 class NotifyLevel(StrEnum):
+    """A person's in-app notifications for one project."""
+
     ALL = "all"
     DIGEST = "digest"
     MUTE = "mute"
+
+
+class NotificationKind(StrEnum):
+    MENTION = "mention"
+    ASSIGNMENT = "assignment"
+    DIGEST = "digest"
+    CLIENT_UPDATE = "client_update"  # a draft waits for approval (staff), or an approved one (clients)
+
+
+class MailPref(StrEnum):
+    """Which non-transactional mail a person gets; invites and resets always go out."""
+
+    ALL = "all"
+    MENTIONS = "mentions"  # mention alerts only
+    DIGEST = "digest"  # digests and client updates only
+    NONE = "none"
+
+    @property
+    def wants_mentions(self) -> bool:
+        return self in (MailPref.ALL, MailPref.MENTIONS)
+
+    @property
+    def wants_digests(self) -> bool:
+        return self in (MailPref.ALL, MailPref.DIGEST)
+
+
+MAIL_PREFS: tuple[str, ...] = tuple(pref.value for pref in MailPref)
+
+
+class MailKind(StrEnum):
+    """What a sent mail was; `MailKind.transactional` ones carry no unsubscribe link."""
+
+    INVITE = "invite"
+    PASSWORD_RESET = "password_reset"
+    MENTIONS = "mentions"
+    DIGEST = "digest"
+    CLIENT_UPDATE = "client_update"
+
+    @property
+    def transactional(self) -> bool:
+        return self in (MailKind.INVITE, MailKind.PASSWORD_RESET)
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class SummaryType(StrEnum):
+    DAILY = "daily"  # a project's daily digest
+    WEEKLY = "weekly"  # the workspace's weekly rollup (admins)
+    MILESTONE = "milestone"  # on demand: a set of tasks or a date range
+    MEETING = "meeting"  # on demand: a range of chat messages
+    CLIENT_UPDATE = "client_update"  # the weekly homeowner update, approved by a person
+
+
+SUMMARY_TYPES: tuple[str, ...] = tuple(kind.value for kind in SummaryType)
+
+
+class SummaryAudience(StrEnum):
+    """Who a stored summary was written for."""
+
+    STAFF = "staff"  # the firm's side of a project: internal items, never cost figures
+    CLIENT = "client"  # client-visible items only, no cost figures
+    ADMIN = "admin"  # workspace admins (the weekly rollup, with spend)
+
+
+SUMMARY_AUDIENCES: tuple[str, ...] = tuple(a.value for a in SummaryAudience)
+
+
+class SummaryStatus(StrEnum):
+    READY = "ready"
+    CACHED = "cached"  # generation was not possible (budget, provider): the last one again, marked
+    DRAFT = "draft"  # a client update waiting for a person's approval
+    APPROVED = "approved"  # a client update approved, posted and mailed
+
+
+SUMMARY_STATUSES: tuple[str, ...] = tuple(s.value for s in SummaryStatus)
+
+
+class Verdict(StrEnum):
+    """A digest's first line: how the project stands."""
+
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    OFF_TRACK = "off track"
 
 
 class ScanStatus(StrEnum):

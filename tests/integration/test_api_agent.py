@@ -188,7 +188,7 @@ def test_stored_digests_are_served_by_scope(client, world: World) -> None:
                     workspace_id=ws,
                     project_id=world.projects["p1"],
                     type="daily",
-                    audience="participant",
+                    audience="staff",
                     content="Team digest with internal detail",
                 ),
                 ProjectSummary(
@@ -204,13 +204,15 @@ def test_stored_digests_are_served_by_scope(client, world: World) -> None:
             ]
         )
     pid = world.projects["p1"]
-    team = client.get(f"/api/projects/{pid}/summaries", headers=world.auth("team")).json()
-    mine = client.get(f"/api/projects/{pid}/summaries", headers=world.auth("client")).json()
+    team = client.get(f"/api/projects/{pid}/summaries", headers=world.auth("team")).json()["items"]
+    mine = client.get(f"/api/projects/{pid}/summaries", headers=world.auth("client")).json()["items"]
     assert {s["content"] for s in team} == {"Team digest with internal detail", "Client digest"}
     assert [s["content"] for s in mine] == ["Client digest"]
     ws = world.actors["admin"].workspace_id
     assert (
-        client.get(f"/api/workspaces/{ws}/summaries", headers=world.auth("admin")).json()[0]["content"]
+        client.get(f"/api/workspaces/{ws}/summaries", headers=world.auth("admin")).json()["items"][0][
+            "content"
+        ]
         == "Rollup"
     )
     assert client.get(f"/api/workspaces/{ws}/summaries", headers=world.auth("team")).status_code == 403

@@ -35,6 +35,7 @@ EXPECTED = {
     "sessions",
     "notifications",
     "invites",
+    "outbound_mail",
 }
 
 

@@ -12,7 +12,7 @@ from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import Conflict, Invalid, NotAuthenticated, NotFound, RateLimited
-from rehome.core.models import User, UserSession
+from rehome.core.models import OutboundMail, User, UserSession
 from rehome.core.workspace.users import UserPatch, update_user
 from tests.world import PASSWORD, build_world
 
@@ -144,6 +144,14 @@ def test_api_tokens_are_hashed_and_revocable(world) -> None:
         api_tokens.revoke_token(s, world.actors["team"], out.id)
 
 
+def _mail_to(job: dict) -> str:
+    with session_scope() as s:
+        mail = s.get(OutboundMail, job["mail_id"])
+        assert mail is not None
+        assert mail.status == "sent"
+        return mail.to_email
+
+
 def test_invite_into_a_project_then_accept(world, sent_jobs) -> None:
     data = invites.InviteCreate(
         email="New.Client@Example.com", name="New Client", project_id=world.projects["p1"], role="client"
@@ -152,7 +160,8 @@ def test_invite_into_a_project_then_accept(world, sent_jobs) -> None:
         invites.invite_user(s, world.actors["admin"], data)
         user_id = s.exec(select(User).where(User.email == "new.client@example.com")).one().id
     ((_name, kwargs),) = [job for job in sent_jobs if job[0] == "mail.send"]
-    assert kwargs["to"] == "new.client@example.com"
+    assert _mail_to(kwargs) == "new.client@example.com"
+    assert "/invite/" in kwargs["html"]
     token = kwargs["text"].split("/invite/")[1].split()[0]
     with session_scope() as s:
         assert invites.preview_invite(s, token)["email"] == "new.client@example.com"
@@ -191,7 +200,7 @@ def test_password_reset_by_mailed_link(world, sent_jobs) -> None:
         password_flows.request_reset(s, password_flows.ResetRequest(email="client@example.com"))
         password_flows.request_reset(s, password_flows.ResetRequest(email="ghost@example.com"))
     mails = [kwargs for name, kwargs in sent_jobs if name == "mail.send"]
-    assert [m["to"] for m in mails] == ["client@example.com"]
+    assert [_mail_to(m) for m in mails] == ["client@example.com"]
     token = mails[0]["text"].split("/reset/")[1].split()[0]
     with session_scope() as s:
         password_flows.complete_reset(

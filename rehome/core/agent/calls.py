@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from typing import Protocol
 
 from rehome.core.agent import stream
 from rehome.core.agent.types import Provider, ProviderError, ProviderRequest, TextDelta, Usage
@@ -24,9 +25,31 @@ class Cancelled(Exception):
     """The person stopped the run."""
 
 
-def stream_once(
-    provider: Provider, request: ProviderRequest, publisher: stream.Publisher, run_id: int
-) -> Usage | None:
+class Sink(Protocol):
+    """Where a call's text goes: the run's Redis stream (`stream.Publisher`),
+    or a plain collector for work nobody watches live (digests)."""
+
+    @property
+    def text(self) -> str: ...
+
+    def delta(self, text: str) -> None: ...
+
+
+class Collector:
+    """A `Sink` that only keeps the text."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def delta(self, text: str) -> None:
+        self._parts.append(text)
+
+
+def stream_once(provider: Provider, request: ProviderRequest, publisher: Sink, run_id: int) -> Usage | None:
     """Stream one call into `publisher`; returns the usage the provider reported."""
     call = provider.stream(request)
     items: queue.Queue[object] = queue.Queue()
@@ -41,12 +64,15 @@ def stream_once(
 
     threading.Thread(target=pump, name=f"agent-run-{run_id}", daemon=True).start()
     deadline = time.monotonic() + get_settings().ai_timeout
+    next_check = 0.0
     started = bool(publisher.text)
     usage: Usage | None = None
     while True:
-        if stream.cancel_requested(run_id):
-            call.close()
-            raise Cancelled
+        if time.monotonic() >= next_check:  # one Redis read per POLL, not per delta
+            if stream.cancel_requested(run_id):
+                call.close()
+                raise Cancelled
+            next_check = time.monotonic() + POLL
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             call.close()

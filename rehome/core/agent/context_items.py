@@ -13,24 +13,14 @@ the number of queries never depends on the project's size.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, func, null, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
-from rehome.core.access import (
-    ProjectScope,
-    internal_visible,
-    project_people_filter,
-    visible_files,
-    visible_messages,
-    visible_project_filter,
-    visible_tasks,
-)
+from rehome.core.access import project_people_filter, visible_project_filter, visible_rows
 from rehome.core.agent.context_rows import (
     DESCRIPTION_CHARS,
     EPOCH,
@@ -44,7 +34,7 @@ from rehome.core.agent.context_rows import (
     size,
     stamp,
 )
-from rehome.core.infra.clock import today
+from rehome.core.infra.clock import today, utcnow
 from rehome.core.infra.db import exec_rows
 from rehome.core.models import (
     Message,
@@ -56,7 +46,9 @@ from rehome.core.models import (
     TaskEvent,
     User,
 )
+from rehome.core.tasks.figures import Moment, by_assignee
 from rehome.core.vocab import ScanStatus, TaskStatus
+from rehome.settings import get_settings
 
 # Windows: generous for any realistic budget, small enough to stay fast.
 MESSAGE_WINDOW = 400
@@ -71,28 +63,8 @@ _SCAN_FLAGS = {ScanStatus.PENDING: " | being checked for viruses", ScanStatus.QU
 
 
 def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
-    """Which `model` rows (Task, Message or StoredFile) the reader may see: the
-    access layer's own filter for a project; for the workspace view, rows of
-    `visible_project_filter` projects (joined by `_narrow`), internal ones as
-    `internal_visible` allows, never deleted ones."""
-    if lens.scope is not None:
-        visible: dict[type, Callable[[ProjectScope], SelectOfScalar[Any]]] = {
-            Task: visible_tasks,
-            Message: visible_messages,
-            StoredFile: visible_files,
-        }
-        clause = visible[model](lens.scope).whereclause
-        assert clause is not None  # the visible_* selects always filter
-        return clause
-    conditions = [
-        visible_project_filter(lens.actor),
-        internal_visible(lens.actor, model.project_id, model.internal),
-    ]
-    if model is not Task:
-        conditions.append(model.deleted_at.is_(None))
-    if model is StoredFile and not lens.actor.is_admin:  # (the workspace view is for admins anyway)
-        conditions.append(col(StoredFile.scan_status) != ScanStatus.QUARANTINED.value)
-    return and_(*conditions)
+    """Which `model` rows the reader may see (`access.visible_rows`)."""
+    return visible_rows(lens.actor, lens.scope, model)
 
 
 def _narrow(lens: Lens, model: Any, *columns: Any) -> Select:
@@ -289,6 +261,28 @@ def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
         }
         out.append(Candidate("project", pid, f"P-{pid}", " | ".join(parts), data, project.updated_at))
     return out
+
+
+def fetch_figures(session: Session, lens: Lens) -> list[Candidate]:
+    """Exact task counts for the reader, from the database (one query): the
+    lists below are a budgeted part, so totals and "overdue by assignee" are
+    read from here, never counted from the lines (F-33)."""
+    now = utcnow()
+    at = Moment(now=now, since=now - timedelta(days=7), stalled_days=get_settings().digest_stalled_days)
+    rows = by_assignee(session, lens.actor, lens.scope, at)
+    totals = {key: sum(getattr(r, key) for r in rows) for key in ("open", "overdue", "blocked")}
+    late = [r for r in rows if r.overdue]
+    people = ", ".join(f"{quote(r.name)} {r.overdue}" for r in late) or "none"
+    text = (
+        f"[N-0] exact counts | open tasks: {totals['open']} | overdue: {totals['overdue']}"
+        f" | blocked: {totals['blocked']} | overdue by assignee: {people}"
+    )
+    data = {
+        **totals,
+        "overdue_by_assignee": [[r.name, r.overdue] for r in late],
+        "blocked_by_assignee": [[r.name, r.blocked] for r in rows if r.blocked],
+    }
+    return [Candidate("figures", 0, "N-0", text, data, now)]
 
 
 def fetch_people(session: Session, lens: Lens) -> list[Candidate]:

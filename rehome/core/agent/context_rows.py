@@ -54,7 +54,7 @@ class Lens:
         return self.scope.sees_costs if self.scope else self.actor.is_admin
 
 
-Kind = Literal["task", "message", "file", "event", "project", "person"]
+Kind = Literal["task", "message", "file", "event", "project", "person", "figures"]
 
 
 @dataclass(frozen=True, slots=True)

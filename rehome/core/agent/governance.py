@@ -42,6 +42,15 @@ class BudgetExhausted(RateLimited):
 
 
 @dataclass(frozen=True, slots=True)
+class Payer:
+    """Whose budgets a run counts against: a workspace, and the person who
+    asked (None for scheduled digests, which count against the workspace only)."""
+
+    workspace_id: int
+    user_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Period:
     label: str
     key: str
@@ -76,21 +85,26 @@ def check_rate(actor: Actor) -> None:
     )
 
 
-def periods(session: Session, actor: Actor, now: datetime | None = None) -> list[Period]:
+def periods(session: Session, actor: Actor | Payer, now: datetime | None = None) -> list[Period]:
     settings, now = get_settings(), now or utcnow()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     month = day.replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
     workspace = session.get(Workspace, actor.workspace_id)
     monthly = workspace.ai_budget_cents if workspace and workspace.ai_budget_cents is not None else None
+    personal = []
+    if actor.user_id is not None:
+        personal.append(
+            Period(
+                "your daily",
+                f"budget:u:{actor.user_id}:{day:%Y%m%d}",
+                settings.ai_budget_user_day_cents,
+                day,
+                day + timedelta(days=1),
+            )
+        )
     return [
-        Period(
-            "your daily",
-            f"budget:u:{actor.user_id}:{day:%Y%m%d}",
-            settings.ai_budget_user_day_cents,
-            day,
-            day + timedelta(days=1),
-        ),
+        *personal,
         Period(
             "the workspace's daily",
             f"budget:w:{actor.workspace_id}:{day:%Y%m%d}",
@@ -108,7 +122,7 @@ def periods(session: Session, actor: Actor, now: datetime | None = None) -> list
     ]
 
 
-def _spent_in_db(session: Session, actor: Actor, period: Period) -> float:
+def _spent_in_db(session: Session, actor: Actor | Payer, period: Period) -> float:
     query = select(func.coalesce(func.sum(AgentRun.cost_cents), 0.0)).where(
         AgentRun.created_at >= period.starts
     )
@@ -119,7 +133,7 @@ def _spent_in_db(session: Session, actor: Actor, period: Period) -> float:
     return float(session.exec(query).one())
 
 
-def _seed(session: Session, actor: Actor, items: list[Period]) -> None:
+def _seed(session: Session, actor: Actor | Payer, items: list[Period]) -> None:
     """Counters start from what the database says was spent (Redis may be new)."""
     redis = get_redis()
     for period in items:
@@ -128,7 +142,7 @@ def _seed(session: Session, actor: Actor, items: list[Period]) -> None:
             redis.set(period.key, round(_spent_in_db(session, actor, period) * MICRO), nx=True, ex=ttl)
 
 
-def status(session: Session, actor: Actor) -> list[BudgetLine]:
+def status(session: Session, actor: Actor | Payer) -> list[BudgetLine]:
     items = periods(session, actor)
     _seed(session, actor, items)
     values = get_redis().mget([p.key for p in items])
@@ -147,7 +161,7 @@ def warning(lines: list[BudgetLine]) -> str:
     return ""
 
 
-def reserve(session: Session, actor: Actor, estimate_cents: float) -> list[str]:
+def reserve(session: Session, actor: Actor | Payer, estimate_cents: float) -> list[str]:
     """Reserve the worst case in every budget at once, or raise BudgetExhausted."""
     items = periods(session, actor)
     _seed(session, actor, items)

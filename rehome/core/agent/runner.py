@@ -21,7 +21,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from rehome.core.access import Actor, project_scope
 from rehome.core.agent import governance, stream
-from rehome.core.agent.calls import Cancelled, stream_once
+from rehome.core.agent.calls import Cancelled, Sink, stream_once
 from rehome.core.agent.context import build_context, estimate_tokens
 from rehome.core.agent.prompt import build_request as make_request
 from rehome.core.agent.prompt import citation_links, clean_citations
@@ -149,16 +149,24 @@ def _prepare(run_id: int) -> Prepared:
 
 
 def _call(prepared: Prepared) -> Outcome:
-    """Providers in plan order; a provider that already streamed text is final."""
-    publisher = stream.Publisher(prepared.run_id)
+    return call_providers(
+        prepared.chain, prepared.request, stream.Publisher(prepared.run_id), prepared.run_id
+    )
+
+
+def call_providers(
+    chain: list[tuple[str, str]], base: ProviderRequest, publisher: Sink, run_id: int
+) -> Outcome:
+    """Providers in plan order, each behind its breaker and with retries; a
+    provider that already streamed text is final. Digests call this too."""
     last_error = "No AI provider is available right now."
-    for name, model in prepared.chain:
+    for name, model in chain:
         if not breaker.allow(name):
             last_error = f"The {name} provider is paused after repeated failures."
             continue
-        request = replace(prepared.request, model=model)
+        request = replace(base, model=model)
         try:
-            usage = _with_retries(name, request, publisher, prepared.run_id)
+            usage = _with_retries(name, request, publisher, run_id)
         except Cancelled:
             return _partial(publisher, request, RunStatus.CANCELLED, name, model, None)
         except ProviderError as error:
@@ -174,9 +182,7 @@ def _call(prepared: Prepared) -> Outcome:
     return Outcome(RunStatus.FAILED, publisher.text, error=last_error)
 
 
-def _with_retries(
-    name: str, request: ProviderRequest, publisher: stream.Publisher, run_id: int
-) -> Usage | None:
+def _with_retries(name: str, request: ProviderRequest, publisher: Sink, run_id: int) -> Usage | None:
     provider = make_provider(name, timeout=get_settings().ai_timeout)
     retrying = Retrying(
         stop=stop_after_attempt(ATTEMPTS),
@@ -208,7 +214,7 @@ def _sleep_unless_cancelled(run_id: int, seconds: float) -> None:
 
 
 def _partial(
-    publisher: stream.Publisher,
+    publisher: Sink,
     request: ProviderRequest,
     status: str,
     name: str,

@@ -19,7 +19,7 @@ class ChatTurn:
 class ContextItem:
     """One quoted piece of project data; `ref` is what answers cite, e.g. T-42."""
 
-    kind: Literal["task", "message", "file", "event", "project", "person"]
+    kind: Literal["task", "message", "file", "event", "project", "person", "figures"]
     id: int
     ref: str
     text: str
@@ -48,6 +48,7 @@ class ProviderRequest:
     max_tokens: int
     temperature: float
     context: BuiltContext | None = None  # the offline provider reads items from here
+    brief: str | None = None  # a digest's factual draft: the offline provider returns it as written
 
     def prompt_tokens(self) -> int:
         """Input tokens when a provider reports none: about four characters a

@@ -16,10 +16,11 @@ from rehome.core.auth.secrets import digest, new_secret
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Conflict, NotFound
 from rehome.core.infra.validation import DbId, Email, Input, Name, Password
+from rehome.core.mail.messages import invite_mail, invited_elsewhere_mail
 from rehome.core.mail.outbox import queue_mail
 from rehome.core.models import Invite, Project, User, Workspace
 from rehome.core.projects.members import upsert_membership
-from rehome.core.vocab import ProjectRole
+from rehome.core.vocab import MailKind, ProjectRole
 from rehome.settings import get_settings
 
 INVALID_LINK = "This invite link is invalid or has expired."
@@ -145,29 +146,44 @@ def _record(session: Session, actor: Actor, data: InviteCreate, user_id: int | N
 
 
 def _mail_elsewhere(session: Session, actor: Actor, email: str) -> None:
-    """Tell the address's owner, and no one else, why no invite link came."""
+    """Tell the address's owner, and no one else, why no invite link came (at
+    most once a day per inviting workspace)."""
     workspace = session.get(Workspace, actor.workspace_id)
-    text = (
-        f"{actor.name} ({workspace.name if workspace else 'a ReHome workspace'}) tried to invite this "
-        "address to ReHome. It already belongs to a ReHome account, and an address can be in one "
-        "workspace only, so nothing changed and they were not told.\n\n"
-        "To work with them, ask them to invite another address of yours.\n"
+    content = invited_elsewhere_mail(
+        inviter=actor.name,
+        workspace=workspace.name if workspace else "a ReHome workspace",
+        sign_in=f"{get_settings().app_url}/login",
     )
-    queue_mail(session, email, "An invitation to ReHome", text)
+    day = utcnow().date().isoformat()
+    queue_mail(
+        session,
+        key=f"invited-elsewhere:{actor.workspace_id}:{digest(email)[:32]}:{day}",
+        kind=MailKind.INVITE,
+        to=email,
+        content=content,
+        workspace_id=actor.workspace_id,
+    )
 
 
 def _mail_invite(session: Session, actor: Actor, email: str, token: str, project: Project | None) -> None:
     workspace = session.get(Workspace, actor.workspace_id)
-    where = (
-        f"the project {project.name}" if project else f"the {workspace.name if workspace else ''} workspace"
+    name = workspace.name if workspace else ""
+    where = f"the project {project.name}" if project else f"the {name} workspace"
+    content = invite_mail(
+        inviter=actor.name,
+        where=where,
+        link=f"{get_settings().app_url}/invite/{token}",
+        ttl_days=max(1, get_settings().invite_ttl_hours // 24),
+        workspace=name,
     )
-    link = f"{get_settings().app_url}/invite/{token}"
-    text = (
-        f"{actor.name} invited you to {where} on ReHome.\n\n"
-        f"Choose your password here (the link works once and expires in "
-        f"{get_settings().invite_ttl_hours // 24} days):\n{link}\n"
+    queue_mail(
+        session,
+        key=f"invite:{digest(token)[:40]}",
+        kind=MailKind.INVITE,
+        to=email,
+        content=content,
+        workspace_id=actor.workspace_id,
     )
-    queue_mail(session, email, "You're invited to ReHome", text)
 
 
 def _open_invite(session: Session, token: str) -> Invite:

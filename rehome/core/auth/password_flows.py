@@ -17,8 +17,10 @@ from rehome.core.infra import ratelimit
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Invalid, NotFound
 from rehome.core.infra.validation import Email, Input, Password
+from rehome.core.mail.messages import reset_mail
 from rehome.core.mail.outbox import queue_mail
 from rehome.core.models import PasswordReset, User
+from rehome.core.vocab import MailKind
 from rehome.settings import get_settings
 
 INVALID_LINK = "This reset link is invalid or has expired."
@@ -79,13 +81,15 @@ def request_reset(session: Session, data: ResetRequest) -> None:
             expires_at=utcnow() + timedelta(minutes=ttl),
         )
     )
-    link = f"{get_settings().app_url}/reset/{token}"
-    text = (
-        "Someone asked to reset your ReHome password. If it was you, choose a new "
-        f"one here (the link works once and expires in {ttl} minutes):\n{link}\n\n"
-        "If it wasn't you, ignore this mail; your password stays as it is.\n"
+    queue_mail(
+        session,
+        key=f"reset:{digest(token)[:40]}",
+        kind=MailKind.PASSWORD_RESET,
+        to=user.email,
+        content=reset_mail(link=f"{get_settings().app_url}/reset/{token}", ttl_minutes=ttl),
+        user_id=user.id,
+        workspace_id=user.workspace_id,
     )
-    queue_mail(session, user.email, "Reset your ReHome password", text)
 
 
 def complete_reset(session: Session, data: ResetComplete) -> User:

@@ -28,7 +28,7 @@ from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.infra.validation import DbId, Input
 from rehome.core.models import Message, MessageMention, ProjectMembership, User
 from rehome.core.realtime import events
-from rehome.core.vocab import EventKind, Role
+from rehome.core.vocab import EventKind, NotificationKind, Role
 
 MAX_BODY = 10_000
 
@@ -157,12 +157,23 @@ def _notify_mentioned(session: Session, scope: ProjectScope, message: Message, u
         user_ids=user_ids,
         workspace_id=scope.actor.workspace_id,
         project_id=scope.project_id,
-        kind="mention",
+        kind=NotificationKind.MENTION,
         title=f"{scope.actor.name} mentioned you in {scope.project.name}",
         body=message.body[:200],
         link=f"/projects/{scope.project_id}?tab=chat&message={message.id}",
-        dedupe_key=f"mention:{message.id}",
+        dedupe_key=mention_key(int(message.id or 0)),
     )
+
+
+def mention_key(message_id: int) -> str:
+    """The notification key of a mention: one per person and message."""
+    return f"mention:{message_id}"
+
+
+def mentioned_message(dedupe_key: str) -> int | None:
+    """The message a mention notification is about (see `mention_key`)."""
+    kind, _, number = dedupe_key.partition(":")
+    return int(number) if kind == "mention" and number.isdigit() else None
 
 
 def _names_in(name: str, text: str) -> bool:

@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, Result, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session as OrmSession
@@ -119,3 +121,15 @@ def exec_rows(session: Session, query: TypedReturnsRows[*_Ts]) -> Result[*_Ts]:
     SQLAlchemy's `execute` (sqlmodel's override of it only adds a deprecation
     hint pointing to `exec`)."""
     return OrmSession.execute(session, query)
+
+
+def insert_once(session: Session, model: Any, values: dict[str, Any], unique: list[str]) -> int | None:
+    """Insert a row unless one with the same `unique` columns exists; the new
+    row's id, or None when it was there already. One statement on both
+    backends, so two racing writers cannot both insert."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    )
+    found: int | None = session.exec(statement).scalar_one_or_none()
+    return found

@@ -21,7 +21,13 @@ log = logging.getLogger(__name__)
 
 JOBS: dict[str, str] = {
     "mail.send": "rehome.core.mail.outbox:deliver",
+    "mail.mention_sweep": "rehome.core.mail.mentions:sweep",
     "agent.run": "rehome.core.agent.runner:execute_run",
+    "digests.tick": "rehome.core.digests.schedule:tick",
+    "digests.project": "rehome.core.digests.jobs:project_digest",
+    "digests.weekly": "rehome.core.digests.jobs:weekly_rollup",
+    "digests.client_update": "rehome.core.digests.jobs:client_update_draft",
+    "digests.summary": "rehome.core.digests.jobs:on_demand_summary",
     "files.scan": "rehome.core.files.scan:scan_file",
     "files.thumbnail": "rehome.core.files.thumbs:make_previews",
     "files.purge": "rehome.core.files.storage:purge",

@@ -8,6 +8,7 @@ from rehome.core.models.audit import (
     Notification,
     NotificationSetting,
 )
+from rehome.core.models.mail import OutboundMail
 from rehome.core.models.tenancy import Project, ProjectMembership, User, Workspace
 from rehome.core.models.work import (
     Message,
@@ -30,6 +31,7 @@ __all__ = [
     "MessageMention",
     "Notification",
     "NotificationSetting",
+    "OutboundMail",
     "PasswordReset",
     "Project",
     "ProjectMembership",

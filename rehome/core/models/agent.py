@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from rehome.core.models.base import created_at_field, json_field, optional_time_field
-from rehome.core.vocab import RunStatus
+from rehome.core.models.base import created_at_field, json_field, one_of, optional_time_field
+from rehome.core.vocab import SUMMARY_AUDIENCES, SUMMARY_STATUSES, SUMMARY_TYPES, RunStatus
 
 
 class AgentThread(SQLModel, table=True):
@@ -65,9 +65,17 @@ class AgentRun(SQLModel, table=True):
 
 
 class ProjectSummary(SQLModel, table=True):
+    """A digest, rollup, on-demand summary or client update (F-33).
+
+    `dedupe_key` makes generation idempotent: a scheduled digest is keyed by its
+    project, audience and local day, so a redelivered job writes nothing twice.
+    """
+
     __tablename__ = "project_summaries"
     __table_args__ = (
-        CheckConstraint("type IN ('daily', 'weekly', 'milestone', 'meeting')", name="ck_summary_type"),
+        CheckConstraint(one_of("type", SUMMARY_TYPES), name="ck_summary_type"),
+        CheckConstraint(one_of("audience", SUMMARY_AUDIENCES), name="ck_summary_audience"),
+        CheckConstraint(one_of("status", SUMMARY_STATUSES), name="ck_summary_status"),
         Index("ix_project_summaries_scope", "workspace_id", "project_id", "type", "id"),
     )
 
@@ -75,9 +83,15 @@ class ProjectSummary(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspaces.id")
     project_id: int | None = Field(default=None, foreign_key="projects.id", ondelete="CASCADE")
     type: str = Field(sa_type=String(20))
-    audience: str = Field(default="participant", sa_type=String(20))
+    audience: str = Field(default="staff", sa_type=String(20))
+    status: str = Field(default="ready", sa_type=String(20), sa_column_kwargs={"server_default": "ready"})
+    dedupe_key: str | None = Field(default=None, max_length=160, unique=True)
     content: str = Field(default="", sa_type=Text)
     meta: dict = json_field()
+    run_id: int | None = Field(default=None, foreign_key="agent_runs.id", ondelete="SET NULL")
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    approved_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    approved_at: datetime | None = optional_time_field()
     generated_at: datetime = created_at_field()
 
 

@@ -31,6 +31,7 @@ class Notification(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key", name="uq_notification_dedupe"),
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        Index("ix_notifications_unmailed", "kind", "mailed_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,6 +45,7 @@ class Notification(SQLModel, table=True):
     dedupe_key: str = Field(max_length=120)
     created_at: datetime = created_at_field()
     read_at: datetime | None = optional_time_field()
+    mailed_at: datetime | None = optional_time_field()  # went out in a mention alert mail
 
 
 class NotificationSetting(SQLModel, table=True):

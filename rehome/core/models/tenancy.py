@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from rehome.core.models.base import created_at_field, fts_index, optional_time_field
+from rehome.core.models.base import created_at_field, fts_index, one_of, optional_time_field
+from rehome.core.vocab import MAIL_PREFS
 
 PROJECT_ROLES = ("team", "consultant", "client")
 
@@ -21,11 +22,13 @@ class Workspace(SQLModel, table=True):
     ai_provider: str | None = Field(default=None, max_length=20)
     ai_model: str | None = Field(default=None, max_length=80)
     ai_budget_cents: int | None = Field(default=None, ge=0)
+    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
     created_at: datetime = created_at_field()
 
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint(one_of("mail_pref", MAIL_PREFS), name="ck_user_mail_pref"),)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -36,6 +39,7 @@ class User(SQLModel, table=True):
     is_admin: bool = Field(default=False)
     disabled_at: datetime | None = optional_time_field()
     password_changed_at: datetime | None = optional_time_field()
+    mail_pref: str = Field(default="all", sa_type=String(10), sa_column_kwargs={"server_default": "all"})
     created_at: datetime = created_at_field()
 
     @property

@@ -17,7 +17,7 @@ from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.infra.validation import Input
 from rehome.core.models import Notification, NotificationSetting
 from rehome.core.realtime import events
-from rehome.core.vocab import EventKind, NotifyLevel
+from rehome.core.vocab import EventKind, NotificationKind, NotifyLevel
 
 
 class NotificationOut(BaseModel):
@@ -82,7 +82,12 @@ def _silenced(session: Session, user_ids: list[int], project_id: int | None, kin
             col(NotificationSetting.user_id).in_(user_ids),
         )
     )
-    return {uid for uid, level in rows if level == "mute" or (level == "digest" and kind != "digest")}
+    digests = (NotificationKind.DIGEST, NotificationKind.CLIENT_UPDATE)
+    return {
+        uid
+        for uid, level in rows
+        if level == NotifyLevel.MUTE or (level == NotifyLevel.DIGEST and kind not in digests)
+    }
 
 
 def list_notifications(
@@ -138,6 +143,20 @@ def mark_read(session: Session, actor: Actor, ids: list[int] | None = None) -> N
     if ids is not None:
         query = query.where(col(Notification.id).in_(ids))
     session.exec(query.values(read_at=utcnow()))
+
+
+def muted(session: Session, project_id: int, user_ids: list[int]) -> set[int]:
+    """Who of `user_ids` muted the project (no mail about it either), in one query."""
+    if not user_ids:
+        return set()
+    rows = session.exec(
+        select(NotificationSetting.user_id).where(
+            NotificationSetting.project_id == project_id,
+            NotificationSetting.user_id.in_(user_ids),  # type: ignore[attr-defined]
+            NotificationSetting.level == NotifyLevel.MUTE,
+        )
+    )
+    return set(rows)
 
 
 def get_level(session: Session, actor: Actor, project_id: int) -> str:

@@ -26,6 +26,7 @@ from rehome.core.access import (
     project_scope,
     visible_files,
     visible_messages,
+    visible_summaries,
     visible_tasks,
 )
 from rehome.core.auth.sessions import resolve_session
@@ -33,7 +34,7 @@ from rehome.core.chat.views import MessageOut, messages_out
 from rehome.core.files.reads import message_files, with_links
 from rehome.core.files.views import FileOut, files_out
 from rehome.core.infra.bus import BusEvent, project_channel, user_channel
-from rehome.core.models import Message, StoredFile, Task
+from rehome.core.models import Message, ProjectSummary, StoredFile, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
 from rehome.core.tasks.views import TaskOut, tasks_out
 from rehome.core.vocab import EventKind
@@ -57,6 +58,7 @@ class LiveChanges:
     presence: bool = False
     project: bool = False
     notifications: bool = False
+    summaries: list[int] = field(default_factory=list)  # ready summaries this viewer may read
 
 
 _shared: OrderedDict[tuple, LiveChanges] = OrderedDict()
@@ -125,6 +127,7 @@ def _rows_for_role(
     out = LiveChanges()
     task_ids = {int(e.data["task_id"]) for e in batch if e.kind in _TASK_KINDS}
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}
+    summary_ids = {int(e.data["summary_id"]) for e in batch if e.kind == EventKind.AGENT_SUMMARY_READY}
     if task_ids:
         tasks = list(session.exec(visible_tasks(scope).where(col(Task.id).in_(task_ids))))
         out.tasks = tasks_out(session, scope, tasks)
@@ -140,6 +143,9 @@ def _rows_for_role(
         found = list(session.exec(visible_files(scope).where(StoredFile.id.in_(file_ids))))  # type: ignore[union-attr]
         out.files = with_links(scope, found, files_out(session, scope, found))
         out.files_gone = file_ids - {f.id for f in out.files}
+    if summary_ids:
+        query = visible_summaries(scope).where(col(ProjectSummary.id).in_(summary_ids))
+        out.summaries = sorted(int(s.id or 0) for s in session.exec(query))
     with _shared_lock:
         _shared[key] = out
         while len(_shared) > _SHARED_SIZE:

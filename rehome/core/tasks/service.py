@@ -27,7 +27,7 @@ from rehome.core.models import ProjectMembership, Task, TaskEvent, User
 from rehome.core.realtime import events
 from rehome.core.tasks.positions import end_of_column, position_at, target_index
 from rehome.core.tasks.views import TaskOut, tasks_out
-from rehome.core.vocab import EventKind, Priority, Role, TaskStatus
+from rehome.core.vocab import EventKind, NotificationKind, Priority, Role, TaskStatus
 from rehome.core.workspace.people import user_names
 
 
@@ -232,7 +232,7 @@ def _notify_assignee(session: Session, scope: ProjectScope, task: Task) -> None:
         user_ids=[task.assignee_id],
         workspace_id=scope.actor.workspace_id,
         project_id=scope.project_id,
-        kind="assignment",
+        kind=NotificationKind.ASSIGNMENT,
         title=f"{scope.actor.name} assigned you a task",
         body=task.title,
         link=f"/projects/{scope.project_id}?task={task.id}",

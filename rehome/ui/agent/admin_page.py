@@ -15,8 +15,10 @@ from rehome.ui.admin.table import admin_page
 from rehome.ui.agent.costs import CostState, cost_widget
 from rehome.ui.agent.state import AgentState
 from rehome.ui.agent.view import ADMIN_PROMPTS, agent_chat
+from rehome.ui.digests.admin_state import AdminDigestState
+from rehome.ui.digests.admin_view import daily_tab, risks_tab, weekly_tab
 from rehome.ui.fields import ListField, list_field
-from rehome.ui.guard import Ctx, admin
+from rehome.ui.guard import Ctx, admin, public
 
 
 class ScopeOption(TypedDict):
@@ -24,9 +26,13 @@ class ScopeOption(TypedDict):
     label: str
 
 
+ADMIN_TABS = ("chat", "daily", "weekly", "risks")
+
+
 class AdminAgentState(AdminState):
     scopes: ListField[list[ScopeOption]] = list_field()
     scope: rx.Field[str] = rx.field("0")
+    tab: rx.Field[str] = rx.field("chat")
 
     @admin(page=True)
     def load(self, ctx: Ctx) -> Any:
@@ -35,20 +41,29 @@ class AdminAgentState(AdminState):
             ScopeOption(value="0", label="Whole workspace"),
             *[ScopeOption(value=str(o.id), label=o.label) for o in options],
         ]
-        wanted = self.router.url.query_parameters.get("project", "0")
+        query = self.router.url.query_parameters
+        wanted = query.get("project", "0")
         self.scope = wanted if wanted in {s["value"] for s in self.scopes} else "0"
-        return [CostState.refresh_costs, AgentState.open_scope(int(self.scope), Audience.ADMIN.value)]
+        self.tab = query.get("tab", "chat") if query.get("tab") in ADMIN_TABS else "chat"
+        return [
+            CostState.refresh_costs,
+            AgentState.open_scope(int(self.scope), Audience.ADMIN.value),
+            AdminDigestState.load_for(int(self.scope)),
+        ]
 
     @admin()
     def set_scope(self, ctx: Ctx, value: str) -> Any:
         if value not in {s["value"] for s in self.scopes}:
             return None
         self.scope = value
-        return AgentState.open_scope(int(value), Audience.ADMIN.value)
+        return [
+            AgentState.open_scope(int(value), Audience.ADMIN.value),
+            AdminDigestState.load_for(int(value)),
+        ]
 
-
-def _digest_tab(text: str) -> rx.Component:
-    return rx.callout(text, icon="calendar-clock", color_scheme="gray", margin_top="12px")
+    @public
+    def set_tab(self, tab: str) -> None:
+        self.tab = tab if tab in ADMIN_TABS else "chat"
 
 
 def admin_agent_page() -> rx.Component:
@@ -73,24 +88,11 @@ def admin_agent_page() -> rx.Component:
                         rx.tabs.trigger("Risks & Blockers", value="risks"),
                     ),
                     rx.tabs.content(rx.box(agent_chat(ADMIN_PROMPTS), padding_top="12px"), value="chat"),
-                    rx.tabs.content(
-                        _digest_tab(
-                            "Daily digests are written on a schedule once digests are "
-                            "switched on; ask in Chat meanwhile."
-                        ),
-                        value="daily",
-                    ),
-                    rx.tabs.content(
-                        _digest_tab("The weekly workspace rollup arrives with digests."), value="weekly"
-                    ),
-                    rx.tabs.content(
-                        _digest_tab(
-                            "Risks & Blockers arrives with digests; the Blocked tasks "
-                            "quick prompt in Chat covers it meanwhile."
-                        ),
-                        value="risks",
-                    ),
-                    default_value="chat",
+                    rx.tabs.content(daily_tab(), value="daily"),
+                    rx.tabs.content(weekly_tab(), value="weekly"),
+                    rx.tabs.content(risks_tab(), value="risks"),
+                    value=AdminAgentState.tab,
+                    on_change=AdminAgentState.set_tab,
                     margin_top="12px",
                 ),
             ),

@@ -29,10 +29,12 @@ class CostState(SessionState):
     month_runs: rx.Field[int] = rx.field(0)
     days: ListField[list[DayBar]] = list_field()
     budgets: ListField[list[BudgetBar]] = list_field()
+    costs_loaded: rx.Field[bool] = rx.field(False)  # until then no numbers, not a false "0 runs"
 
     @admin()
     def refresh_costs(self, ctx: Ctx) -> None:
         summary = ledger.cost_summary(ctx.db, ctx.actor)
+        self.costs_loaded = True
         self.month_cents, self.month_runs = summary.month_cents, summary.month_runs
         self.days = [DayBar(day=d.day.strftime("%d"), cents=round(d.cents, 3)) for d in summary.days]
         self.budgets = [
@@ -61,16 +63,20 @@ def cost_widget() -> rx.Component:
             align="center",
             width="100%",
         ),
-        rx.hstack(
-            rx.text(CostState.month_cents.to_string(), "¢", size="6", weight="bold", id="month-spend"),
-            rx.text(
-                CostState.month_runs.to_string(),
-                rx.cond(CostState.month_runs == 1, " run", " runs"),
-                size="2",
-                color_scheme="gray",
+        rx.cond(
+            CostState.costs_loaded,
+            rx.hstack(
+                rx.text(CostState.month_cents.to_string(), "¢", size="6", weight="bold", id="month-spend"),
+                rx.text(
+                    CostState.month_runs.to_string(),
+                    rx.cond(CostState.month_runs == 1, " run", " runs"),
+                    size="2",
+                    color_scheme="gray",
+                ),
+                align="baseline",
+                spacing="2",
             ),
-            align="baseline",
-            spacing="2",
+            rx.skeleton(rx.text("…", size="6"), loading=True),
         ),
         rx.recharts.bar_chart(
             rx.recharts.bar(data_key="cents", fill="var(--accent-9)", radius=3),

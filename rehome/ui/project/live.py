@@ -17,6 +17,7 @@ from rehome.core.infra.errors import DomainError
 from rehome.core.realtime import delivery as live
 from rehome.core.realtime import presence
 from rehome.core.tasks.board import BoardFilters
+from rehome.ui.digests.project_state import ProjectDigestState
 from rehome.ui.fields import ListField, list_field
 from rehome.ui.guard import Ctx, relay
 from rehome.ui.project.board_state import BoardState
@@ -143,5 +144,8 @@ class LiveState(ProjectState):
         if changes.presence or not self.online:
             ids = await asyncio.to_thread(presence.online, self.project_id)
             self.online = self._online_chips(ids)
+        if changes.summaries:  # a digest or update this viewer may read is ready
+            digests = await self.get_state(ProjectDigestState)
+            await asyncio.to_thread(digests._reload_for, viewer.actor, viewer.scope)
         if unread >= 0:
             self.unread = unread

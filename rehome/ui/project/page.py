@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rehome.ui.agent.view import PARTICIPANT_PROMPTS, agent_chat
+from rehome.ui.digests.project_view import agent_tab
 from rehome.ui.layout import app_shell
 from rehome.ui.project.board_view import board_tab
 from rehome.ui.project.chat_view import chat_tab
@@ -79,7 +79,7 @@ def project_page() -> rx.Component:
             rx.tabs.content(board_tab(), value="board", padding_top="12px"),
             rx.tabs.content(chat_tab(), value="chat", padding_top="12px"),
             rx.tabs.content(files_tab(), value="files", padding_top="12px"),
-            rx.tabs.content(rx.box(agent_chat(PARTICIPANT_PROMPTS), padding_top="12px"), value="agent"),
+            rx.tabs.content(rx.box(agent_tab(), padding_top="12px"), value="agent"),
             value=ProjectPageState.tab,
             on_change=ProjectPageState.set_tab,
         ),

@@ -16,6 +16,7 @@ from rehome.core.access import project_scope
 from rehome.core.infra.errors import DomainError
 from rehome.core.vocab import Audience
 from rehome.ui.agent.state import AgentState
+from rehome.ui.digests.project_state import ProjectDigestState
 from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
@@ -59,4 +60,7 @@ class ProjectPageState(ProjectState):
         context) opens when its tab is shown, not with every page load."""
         if self.tab != "agent" or not self.project_id:
             return []
-        return [AgentState.open_scope(self.project_id, Audience.PARTICIPANT.value)]
+        return [
+            AgentState.open_scope(self.project_id, Audience.PARTICIPANT.value),
+            ProjectDigestState.open_digests,
+        ]

@@ -53,7 +53,8 @@ class OfflineStream:
         self._closed.set()
 
     def __iter__(self) -> Iterator[StreamEvent]:
-        answer = compose_answer(self._request, self._now())
+        brief = self._request.brief
+        answer = brief if brief is not None else compose_answer(self._request, self._now())
         words = re.findall(r"\S+\s*", answer)
         for start in range(0, len(words), WORDS_PER_CHUNK):
             if self._closed.is_set():
@@ -80,7 +81,11 @@ class _Facts:
         self.refs, self.now = refs, now
         # Only what may be cited is used at all, so a hidden item's title never
         # shows either; an event counts when its task may be cited.
-        items = [i for i in items if {i.ref, str(i.data.get("task_ref")), i.kind} & {*refs, "project"}]
+        items = [
+            i for i in items if {i.ref, str(i.data.get("task_ref")), i.kind} & {*refs, "project", "figures"}
+        ]
+        counts = next((i for i in items if i.kind == "figures"), None)
+        self.counts: dict[str, Any] | None = counts.data if counts else None  # exact, from the database
         self.tasks = [i for i in items if i.kind == "task"]
         by_time = sorted(items, key=lambda i: _when(i, "created_at"))
         self.messages = [i for i in by_time if i.kind == "message"]
@@ -102,7 +107,12 @@ class _Facts:
         due = _parse(task.data.get("due_date"))
         return due is not None and due.date() < self.now.date()
 
-    def task_list(self, tasks: list[ContextItem]) -> str:
+    def total(self, what: str, listed: list[ContextItem]) -> int:
+        """How many tasks are `what` (overdue, blocked): the database's count when
+        the context has it, else what the context holds."""
+        return int(self.counts[what]) if self.counts and what in self.counts else len(listed)
+
+    def task_list(self, tasks: list[ContextItem], total: int | None = None) -> str:
         lines = []
         for task in tasks[:MAX_LINES]:
             data = task.data
@@ -114,16 +124,38 @@ class _Facts:
                 parts.append(f"{data['priority']} priority")
             title = self.titles[task.ref] or task.ref
             lines.append(f"- **{title}**: {', '.join(parts)}{self.cite(task.ref)}")
-        if len(tasks) > MAX_LINES:
-            lines.append(f"- …and {len(tasks) - MAX_LINES} more.")
+        rest = (len(tasks) if total is None else total) - min(len(tasks), MAX_LINES)
+        if rest > 0:
+            lines.append(f"- …and {rest} more.")
         return "\n".join(lines)
 
 
 def _listing(facts: _Facts, _question: str, *, what: str, order: str) -> str:
     tasks: list[ContextItem] = getattr(facts, what)
-    if not tasks:
-        return f"No task is {what} right now ({_count(len(facts.open), 'open task')})."
-    return f"**{_count(len(tasks), what + ' task')}**, {order}:\n\n{facts.task_list(tasks)}"
+    total = facts.total(what, tasks)
+    if not total:
+        return f"No task is {what} right now ({_count(facts.total('open', facts.open), 'open task')})."
+    return f"**{_count(total, what + ' task')}**, {order}:\n\n{facts.task_list(tasks, total)}"
+
+
+def _by_assignee(facts: _Facts, _question: str) -> str:
+    """Overdue tasks per assignee: the database's exact counts, a few cited each."""
+    if facts.counts is not None:
+        people = [(str(name), int(n)) for name, n in facts.counts.get("overdue_by_assignee", [])]
+    else:
+        people = Counter(
+            _flat(t.data.get("assignee"), 40) or "Unassigned" for t in facts.overdue
+        ).most_common()
+    total = facts.total("overdue", facts.overdue)
+    if not total:
+        return f"No task is overdue right now ({_count(facts.total('open', facts.open), 'open task')})."
+    lines = [f"**{_count(total, 'overdue task')}** by assignee:", ""]
+    for name, n in people:
+        mine = [
+            t for t in facts.overdue if (_flat(t.data.get("assignee"), 40) or "Unassigned") == _flat(name, 40)
+        ]
+        lines.append(f"- {_flat(name, 40)}: {n}{facts.cite(*[t.ref for t in mine[:3]])}")
+    return "\n".join(lines)
 
 
 def _mine(facts: _Facts, question: str) -> str:
@@ -205,8 +237,15 @@ def _overview(facts: _Facts, _question: str) -> str:
         return f"{title}\n\nThere are no tasks or messages in this project that I can see."
     by_status = Counter(str(t.data.get("status")) for t in facts.tasks)
     counts = ", ".join(f"{by_status[s]} {label}" for s, label in _STATUS.items() if by_status[s])
-    lines = [title, "", f"- {_count(len(facts.tasks), 'task')}" + (f": {counts}." if counts else ".")]
-    lines.append(f"- {len(facts.overdue)} overdue, {len(facts.blocked)} blocked.")
+    if facts.counts is not None:
+        lines = [title, "", f"- {_count(facts.total('open', facts.open), 'open task')}"]
+        if counts:
+            lines[-1] += f"; of the {_count(len(facts.tasks), 'task')} I can list: {counts}."
+    else:
+        lines = [title, "", f"- {_count(len(facts.tasks), 'task')}" + (f": {counts}." if counts else ".")]
+    lines.append(
+        f"- {facts.total('overdue', facts.overdue)} overdue, {facts.total('blocked', facts.blocked)} blocked."
+    )
     if facts.messages:
         last = facts.messages[-1]
         latest = f"the latest from {_author(last)}, {_stamp(last)}{facts.cite(last.ref)}"
@@ -220,6 +259,7 @@ def _overview(facts: _Facts, _question: str) -> str:
 # The first pattern the question matches picks the answer; "summarize" alone
 # means the chat, "summarize the project" the overview.
 _INTENTS: list[tuple[str, Callable[[_Facts, str], str]]] = [
+    (r"(overdue|\blate\b).*\b(assignee|person|people|who)\b|\bby (assignee|person)", _by_assignee),
     (r"overdue|\blate\b|behind|past due|missed", partial(_listing, what="overdue", order="oldest first")),
     (r"block|stuck|waiting on|impediment", partial(_listing, what="blocked", order="most urgent first")),
     (r"\bmy\b.*\b(tasks?|work|plate|to-?dos?)\b|assigned to me|\bfor me\b", _mine),
