@@ -12,14 +12,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from rehome.settings import get_settings
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "rehome_after_commit"
 
@@ -88,3 +92,28 @@ def session_scope() -> Iterator[Session]:
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once the surrounding `session_scope()` has committed."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+DB_ATTEMPTS = 6
+
+
+def retry_db(action: Callable[[], T], attempts: int = DB_ATTEMPTS) -> T:
+    """Run a whole transaction again when the database connection failed
+    (restart, failover, `pg_terminate_backend`): the pool hands out a fresh
+    connection next time. Only for idempotent work; errors of the data
+    itself (constraints, bad SQL) are not retried."""
+    for attempt in Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential_jitter(initial=0.2, max=3),
+        retry=retry_if_exception(_connection_failed),
+        reraise=True,
+    ):
+        with attempt:
+            return action()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _connection_failed(error: BaseException) -> bool:
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -13,7 +13,8 @@ from rehome.core.infra.kv import get_redis, redis_mode
 from rehome.settings import get_settings
 
 WORKER_HEARTBEAT_KEY = "rehome:worker:heartbeat"
-WORKER_STALE_AFTER = 90  # seconds
+WORKER_HEARTBEAT_TTL = 15  # seconds a worker's heartbeat lives: a dead worker shows within it
+WORKER_STALE_AFTER = WORKER_HEARTBEAT_TTL
 
 
 def _timed(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:

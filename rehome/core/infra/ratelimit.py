@@ -4,15 +4,25 @@ One Lua call checks every window a request counts against (say 5 a minute
 per user, 50 a day per user, 500 a day per workspace) and only then counts it
 in all of them, so concurrent requests can never slip past a limit.
 Subjects are user, account or workspace ids, never a client-supplied IP.
+
+While Redis is unreachable the same windows are counted in this process's
+memory instead (issue 9): reads, writes and sign-in keep working, and no
+limit can be bypassed by an outage. With N web processes a window may let
+through up to N times its limit during the outage; the login lockout is
+still per account and per process, far below what guessing needs.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import dataclass
 
 from rehome.core.infra.errors import RateLimited
-from rehome.core.infra.kv import get_redis
+from rehome.core.infra.kv import get_redis, redis_errors
+
+log = logging.getLogger(__name__)
 
 _HIT = """
 local cost = tonumber(ARGV[1])
@@ -52,7 +62,11 @@ def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
     args: list[int] = [cost]
     for limit, _ in checks:
         args += [limit.limit, (limit.window + 5) * 1000]
-    blocked = int(get_redis().eval(_HIT, len(keys), *keys, *args))
+    try:
+        blocked = int(get_redis().eval(_HIT, len(keys), *keys, *args))
+    except redis_errors():
+        _outage()
+        blocked = _local.hit(keys, [(limit.limit, limit.window + 5) for limit, _ in checks], cost)
     if blocked:
         limit = checks[blocked - 1][0]
         raise RateLimited(limit.retry_after(now))
@@ -61,7 +75,11 @@ def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
 def check(limit: Limit, subject: str | int) -> None:
     """Raise `RateLimited` if the window is already full, without counting."""
     now = time.time()
-    current = int(get_redis().get(limit.key(subject, now)) or 0)
+    try:
+        current = int(get_redis().get(limit.key(subject, now)) or 0)
+    except redis_errors():
+        _outage()
+        current = _local.get(limit.key(subject, now))
     if current >= limit.limit:
         raise RateLimited(limit.retry_after(now))
 
@@ -69,12 +87,65 @@ def check(limit: Limit, subject: str | int) -> None:
 def count(limit: Limit, subject: str | int) -> None:
     """Count one event (e.g. a failed login) whether or not the window is full."""
     now = time.time()
-    pipe = get_redis().pipeline()
     key = limit.key(subject, now)
-    pipe.incr(key)
-    pipe.expire(key, limit.window + 5)
-    pipe.execute()
+    try:
+        pipe = get_redis().pipeline()
+        pipe.incr(key)
+        pipe.expire(key, limit.window + 5)
+        pipe.execute()
+    except redis_errors():
+        _outage()
+        _local.hit([key], [(2**62, limit.window + 5)], 1)
 
 
 def clear(limit: Limit, subject: str | int) -> None:
-    get_redis().delete(limit.key(subject, time.time()))
+    key = limit.key(subject, time.time())
+    _local.delete(key)
+    try:
+        get_redis().delete(key)
+    except redis_errors():
+        _outage()
+
+
+class _LocalWindows:
+    """The same fixed windows in this process's memory (Redis unreachable)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            return count if expires > time.monotonic() else 0
+
+    def hit(self, keys: list[str], limits: list[tuple[int, int]], cost: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 100_000:
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            current = [self._counts.get(k, (0, 0.0)) for k in keys]
+            current = [(c, e) if e > now else (0, 0.0) for c, e in current]
+            for index, ((count, _), (limit, _)) in enumerate(zip(current, limits, strict=True)):
+                if count + cost > limit:
+                    return index + 1
+            for key, (count, expires), (_, window) in zip(keys, current, limits, strict=True):
+                self._counts[key] = (count + cost, expires or now + window)
+            return 0
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)
+
+
+_local = _LocalWindows()
+_last_warning = 0.0
+
+
+def _outage() -> None:
+    """One log line per ten seconds of outage, not one per request."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning > 10:
+        _last_warning = now
+        log.warning("rate limits counted in memory: Redis unreachable")
