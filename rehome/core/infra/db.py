@@ -104,7 +104,7 @@ def retry_db(action: Callable[[], T], attempts: int = DB_ATTEMPTS) -> T:
     itself (constraints, bad SQL) are not retried."""
     for attempt in Retrying(
         stop=stop_after_attempt(attempts),
-        wait=wait_exponential_jitter(initial=0.2, max=3),
+        wait=wait_exponential_jitter(multiplier=0.2, max=3),
         retry=retry_if_exception(_connection_failed),
         reraise=True,
     ):
