@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
 from rehome.core.agent import ledger, stream, summaries, threads
 from rehome.core.infra.db import session_scope
+from rehome.core.infra.kv import redis_errors
 from rehome.core.infra.pagination import Page
 from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience
 
@@ -142,9 +143,14 @@ async def _events(run: threads.RunOut | None, last_event_id: str | None) -> Asyn
     if run.status not in ACTIVE_RUN_STATUSES and not await asyncio.to_thread(stream.is_done, run.id):
         yield _sse("done", {"run_id": run.id, "status": run.status, "message_id": None})
         return
-    cursor, idle = "0", 0.0
-    while True:
-        cursor, items = await stream.read(run.id, cursor, block_ms=1000)
+    cursor = "0"
+    while True:  # waits through the process's one blocking reader (streamhub)
+        try:
+            cursor, items = await stream.read(run.id, cursor, block_ms=int(KEEPALIVE * 1000))
+        except redis_errors():
+            await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
+            yield ": reconnecting\n\n"
+            continue
         for item in items:
             text = assembler.push(item)  # in order, once: early ones wait, repeats drop
             if text:
@@ -154,7 +160,5 @@ async def _events(run: threads.RunOut | None, last_event_id: str | None) -> Asyn
             done = assembler.done
             yield _sse("done", {"run_id": run.id, "status": done.status, "message_id": done.message_id})
             return
-        idle = 0.0 if items else idle + 1.0
-        if idle >= KEEPALIVE:
-            idle = 0.0
+        if not items:
             yield ": keep-alive\n\n"

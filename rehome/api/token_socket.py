@@ -12,6 +12,11 @@ A frame goes out as soon as the stream has something new; whatever piled up
 while the socket was busy goes out together, so bursts share a frame without
 holding anything back (the browser paces rendering itself). `?after=<seq>`
 resumes after a dropped connection.
+
+Waiting costs nothing per socket (issue 9): the stream is read through the
+process's one blocking Redis reader (`streamhub`), the database is asked
+only when a run's stream is gone, and a client that leaves is noticed at
+once (a second task listens for the close), not at the next send.
 """
 
 from __future__ import annotations
@@ -26,12 +31,14 @@ from rehome.core.agent.threads import thread_scope
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
+from rehome.core.infra.kv import redis_errors
 from rehome.core.models import AgentRun
 from rehome.core.vocab import ACTIVE_RUN_STATUSES
 from rehome.settings import get_settings
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
+WAIT_MS = 10_000  # one wait on the stream; cheap, the process's one reader does it
 
 
 def _allowed(cookie: str | None, run_id: int) -> bool:
@@ -60,9 +67,22 @@ async def run_tokens(socket: WebSocket, run_id: int, after: Annotated[int, Query
         await socket.close(code=POLICY_VIOLATION)
         return
     await socket.accept()
+    pump = asyncio.create_task(_pump(socket, run_id, after))
+    closed = asyncio.create_task(_until_closed(socket))
     try:
-        await _pump(socket, run_id, after)
-    except WebSocketDisconnect:
+        await asyncio.wait({pump, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (pump, closed):
+            task.cancel()
+        await asyncio.gather(pump, closed, return_exceptions=True)
+
+
+async def _until_closed(socket: WebSocket) -> None:
+    """Returns as soon as the client goes (the socket sends nothing else)."""
+    try:
+        while (await socket.receive())["type"] != "websocket.disconnect":
+            pass
+    except (WebSocketDisconnect, RuntimeError):
         return
 
 
@@ -74,9 +94,13 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
         if seq > after:
             assembler = stream.Assembler(seq, text)
             await socket.send_text(f"={seq}:{text}")
-    cursor, quiet = "0", 0
+    cursor = "0"
     while True:
-        cursor, items = await stream.read(run_id, cursor, block_ms=1000)
+        try:
+            cursor, items = await stream.read(run_id, cursor, block_ms=WAIT_MS)
+        except redis_errors():
+            await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
+            continue
         text = "".join([assembler.push(item) for item in items])
         if text:
             await socket.send_text(f"{assembler.next_seq - 1}:{text}")
@@ -84,16 +108,17 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
             await socket.send_text(f"!{assembler.done.status}")
             await socket.close()
             return
-        quiet = 0 if items else quiet + 1
-        if quiet >= 3 and (status := await asyncio.to_thread(_ended_unseen, run_id)):
+        if not items and (status := await asyncio.to_thread(_ended_unseen, run_id)):
             await socket.send_text(f"!{status}")  # finished while its stream had already expired
             await socket.close()
             return
 
 
 def _ended_unseen(run_id: int) -> str | None:
-    """The final status of a run that ended without a stream left to tell it."""
-    if stream.is_done(run_id):
+    """The final status of a run that ended without a stream left to tell it.
+    The database is asked only when the run has no stream in Redis (queued,
+    or long over), not on every quiet wait."""
+    if stream.is_done(run_id) or stream.is_live(run_id):
         return None
     with session_scope() as session:
         run = session.get(AgentRun, run_id)

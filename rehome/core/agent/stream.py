@@ -163,6 +163,11 @@ def finish(run_id: int, status: str, message_id: int | None, text: str = "", seq
     return True
 
 
+def is_live(run_id: int) -> bool:
+    """The run has published and its stream is still kept."""
+    return bool(get_redis().exists(_key(run_id, "stream")))
+
+
 def is_done(run_id: int) -> bool:
     return bool(get_redis().exists(_key(run_id, "done")))
 
