@@ -20,8 +20,12 @@ import and `# noqa: F811` on every test taking it. Without pytest,
 Set `fake.scenario` (see SCENARIOS) for every following request, or
 `fake.queue("overloaded", "ok")` for the next requests in order (then back to
 `scenario`). `fake.chunks`, `fake.input_tokens`, `fake.output_tokens`,
-`fake.retry_after`, `fake.stall_seconds` shape the answers; `fake.requests`
-records each request (path, headers, JSON body).
+`fake.retry_after`, `fake.stall_seconds`, `fake.chunk_delay` shape the
+answers; `fake.requests` records each request (path, headers, JSON body).
+
+A request whose last message is the assistant's (a prefill: "continue from
+here", what a worker taking over a run sends) gets only the rest of the
+answer when the answer starts with that text, as a model would write on.
 
 PYTEST_DONT_REWRITE: this module is a plugin that test modules also import
 (for the `FakeLLM` type), which would otherwise make pytest warn.
@@ -177,7 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
         writer.start(fake.input_tokens)
         if scenario == "error_before_text":
             return writer.error()
-        chunks = UTF8_TEXT if scenario == "utf8_split" else fake.chunks
+        chunks = UTF8_TEXT if scenario == "utf8_split" else _after_prefill(fake.chunks, writer.body)
         for index, chunk in enumerate(chunks):
             if scenario == "utf8_split" and chunk == "🏠":
                 data = writer.delta_bytes(chunk)
@@ -215,6 +219,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+def _after_prefill(chunks: list[str], body: dict[str, Any]) -> list[str]:
+    """The chunks still to send when the request ends with the answer's start."""
+    messages = body.get("messages") or []
+    last = messages[-1] if messages else {}
+    prefill = last.get("content") if last.get("role") == "assistant" else None
+    if not isinstance(prefill, str) or not "".join(chunks).startswith(prefill):
+        return chunks
+    rest, skip = [], len(prefill)
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        rest.append(chunk[skip:])
+        skip = 0
+    return rest
 
 
 def _error_response(scenario: str, anthropic: bool) -> tuple[int, dict[str, Any]] | None:

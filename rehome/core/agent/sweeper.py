@@ -138,7 +138,7 @@ def _orphaned(run_id: int) -> bool:
         return False
     first_seen = redis.get(_suspect_key(run_id))
     if first_seen is None:
-        redis.set(_suspect_key(run_id), time.time(), ex=int(lease.LEASE_TTL * 10))
+        redis.set(_suspect_key(run_id), time.time(), ex=max(60, int(lease.LEASE_TTL * 10)))
         return False
     return time.time() - float(first_seen) >= lease.LEASE_TTL
 
