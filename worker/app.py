@@ -16,6 +16,7 @@ from celery.signals import setup_logging
 
 from rehome.logs import configure_logging
 from rehome.settings import get_settings
+from worker import broker_fix
 from worker.dispatch import install_dispatcher
 
 SWEEP_EVERY = 5.0  # seconds between sweeps of orphaned and lost runs
@@ -28,6 +29,7 @@ def _our_logging(**_: Any) -> None:
 
 
 configure_logging()
+broker_fix.install()
 _settings = get_settings()
 
 celery_app = Celery("rehome", broker=_settings.celery_broker_url or "memory://", include=["worker.tasks"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from rehome.core.agent import governance, ledger, lease, runner, shutdown, stream, sweeper, threads
+from rehome.core.agent import governance, lease, ledger, runner, shutdown, stream, sweeper, threads
 from rehome.core.agent.providers import cost_cents
 from rehome.core.infra import jobs
 from rehome.core.infra.clock import utcnow
@@ -94,7 +94,8 @@ def test_a_takeover_continues_the_answer_once(world, fake_llm) -> None:
     run_id = _orphan(world, "Hello|, |wor")
     runner.execute_run(run_id)
     run = _run(run_id)
-    assert run.status == RunStatus.SUCCEEDED and run.attempts == 2
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.attempts == 2
     assert [m.content for m in _answers(run_id)] == ["".join(ANSWER)]
     assert _viewer_text(run_id) == ("".join(ANSWER), True)  # the continuation once, nothing twice
     prefill = fake_llm.requests[-1].body["messages"][-1]
@@ -118,13 +119,16 @@ def test_a_run_whose_worker_holds_the_lease_is_left_alone(world, fake_llm) -> No
         runner.execute_run(run_id)
     finally:
         lease.wait_for_lapse = original  # type: ignore[assignment]
-    assert _run(run_id).status == RunStatus.RUNNING and not fake_llm.requests
+    assert _run(run_id).status == RunStatus.RUNNING
+    assert not fake_llm.requests
 
 
 def test_the_sweeper_requeues_a_run_whose_message_was_lost(world, fake_llm, sent_jobs) -> None:
     run_id = _queued_run(world)
     with session_scope() as s:
-        s.exec(update(AgentRun).where(AgentRun.id == run_id).values(created_at=utcnow() - timedelta(minutes=1)))
+        s.exec(
+            update(AgentRun).where(AgentRun.id == run_id).values(created_at=utcnow() - timedelta(minutes=1))
+        )
     assert sweeper.sweep()["requeued"] == 1
     assert _run(run_id).status == RunStatus.SUCCEEDED
     assert [m.content for m in _answers(run_id)] == ["".join(ANSWER)]
@@ -136,7 +140,8 @@ def test_the_sweeper_fails_an_orphan_out_of_attempts_keeping_its_text(world, mon
     assert sweeper.sweep()["failed"] == 0  # first look: suspected only
     assert sweeper.sweep()["failed"] == 1
     run = _run(run_id)
-    assert run.status == RunStatus.FAILED and run.error == sweeper.LOST
+    assert run.status == RunStatus.FAILED
+    assert run.error == sweeper.LOST
     assert [m.content for m in _answers(run_id)] == ["Hello, "]
     assert _viewer_text(run_id) == ("Hello, ", True)
     with session_scope() as s:
@@ -155,8 +160,9 @@ def test_stop_works_on_an_orphaned_run(world) -> None:
 
 
 def test_database_errors_at_start_and_finish_are_retried(world, fake_llm, monkeypatch) -> None:
-    from rehome.core.agent import claim, finishing
     from sqlalchemy.exc import OperationalError
+
+    from rehome.core.agent import claim, finishing
 
     run_id = _queued_run(world)
     for module, name in ((claim, "_bump"), (finishing, "_store")):
@@ -172,7 +178,8 @@ def test_database_errors_at_start_and_finish_are_retried(world, fake_llm, monkey
         monkeypatch.setattr(module, name, flaky)
     runner.execute_run(run_id)
     run = _run(run_id)
-    assert run.status == RunStatus.SUCCEEDED and run.attempts == 1
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.attempts == 1
     assert [m.content for m in _answers(run_id)] == ["".join(ANSWER)]
 
 
@@ -204,13 +211,16 @@ def test_shutdown_hands_a_streaming_run_back_and_it_continues(world, fake_llm, m
         jobs.set_dispatcher(None)
         monkeypatch.setattr(runner, "claim", real_claim)
         shutdown.reset()
-    assert _run(run_id).status == RunStatus.RUNNING and lease.holder(run_id) is None
+    assert _run(run_id).status == RunStatus.RUNNING
+    assert lease.holder(run_id) is None
     assert sent == [("agent.run", {"run_id": run_id})]  # back on the queue
     partial, finished = _viewer_text(run_id)
-    assert partial and not finished
+    assert partial
+    assert not finished
     runner.execute_run(run_id)  # the next worker
     run = _run(run_id)
-    assert run.status == RunStatus.SUCCEEDED and run.attempts == 2
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.attempts == 2
     assert [m.content for m in _answers(run_id)] == ["".join(ANSWER)]
     assert _viewer_text(run_id) == ("".join(ANSWER), True)
     assert run.cost_cents == pytest.approx(cost_cents(run.model, run.tokens_in, run.tokens_out))
