@@ -341,8 +341,8 @@ SCENARIOS: dict[str, Callable[[Stack, Client], Result]] = {
 }
 
 
-def run(names: list[str]) -> list[Result]:
-    stack = Stack()
+def run(names: list[str], db_name: str = "rehome_faults") -> list[Result]:
+    stack = Stack(db_name)
     results: list[Result] = []
     try:
         stack.fake.reset()

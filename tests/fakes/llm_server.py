@@ -71,6 +71,8 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    received_at: float = 0.0  # time.monotonic(): the provider's own time to first byte, for benchmarks
+    first_byte_at: float | None = None
 
 
 class FakeLLM:
@@ -154,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b"{}"
         recorded = RecordedRequest(
-            self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw)
+            self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw), time.monotonic()
         )
         fake = self.server.fake
         scenario, release = fake._next(recorded)
@@ -169,10 +171,17 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"retry-after": fake.retry_after} if status == 429 else {}
             return self._json(status, body, headers)
         writer = _AnthropicWriter(self, recorded.body) if anthropic else _OpenAIWriter(self, recorded.body)
-        self._stream(fake, scenario, release, writer)
+        self._stream(fake, scenario, release, writer, recorded)
         return None
 
-    def _stream(self, fake: FakeLLM, scenario: str, release: threading.Event, writer: _Writer) -> None:
+    def _stream(
+        self,
+        fake: FakeLLM,
+        scenario: str,
+        release: threading.Event,
+        writer: _Writer,
+        recorded: RecordedRequest,
+    ) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
@@ -191,6 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.chunk(data[cut:])
             else:
                 self.chunk(writer.delta_bytes(chunk))
+            if recorded.first_byte_at is None:
+                recorded.first_byte_at = time.monotonic()
             if fake.chunk_delay:
                 time.sleep(fake.chunk_delay)
             if index == 0 and scenario == "stall":
