@@ -2,9 +2,15 @@
 byte, with 1, 10 and 100 runs streaming at once on ONE worker process
 (Celery threads pool), the production setup on loopback (bench/stack.py).
 
-For each run: (first token seen by an SSE viewer - question sent) -
-(provider's first token - provider got the request). Questions arrive 20 ms
-apart, answers last ~4 s, so at 100 every run streams while the others do.
+For each run, ReHome's overhead over the provider's own first byte
+(`provider` = its first token - it got the request), three ways:
+
+  total     first token at an SSE viewer - question sent - provider
+  queued    first token at the viewer - question accepted (202) - provider
+  delivery  first token at the viewer - provider sent it (worker → Redis → web → viewer)
+
+Questions arrive 20 ms apart, answers last ~4 s, so at 100 every run
+streams while the others do.
 
     python -m bench.agent_ttft [1 10 100]
 """
@@ -22,17 +28,17 @@ from bench.stack import Stack
 ANSWER = [f"tok{i:03d} " for i in range(100)]
 
 
-def measure(stack: Stack, client: Client, concurrency: int) -> dict[str, float]:
+def measure(stack: Stack, client: Client, concurrency: int) -> dict[str, dict[str, float]]:
     stack.fake.reset()
     stack.fake.chunks, stack.fake.chunk_delay = list(ANSWER), 0.04
-    asked: dict[str, tuple[float, Viewer]] = {}
+    asked: dict[str, tuple[float, float, Viewer]] = {}
     lock = threading.Lock()
 
     def one(tag: str) -> None:
         sent = time.monotonic()
-        _, _, viewer = client.ask(f"Status please {tag}")
+        _, _, viewer = client.ask(f"Status please [{tag}]")
         with lock:
-            asked[tag] = (sent, viewer)
+            asked[tag] = (sent, time.monotonic(), viewer)
 
     threads = []
     for index in range(concurrency):
@@ -43,19 +49,23 @@ def measure(stack: Stack, client: Client, concurrency: int) -> dict[str, float]:
     for thread in threads:
         thread.join()
     until = time.monotonic() + 120
-    while any(v.done is None for _, v in asked.values()) and time.monotonic() < until:
+    while any(v.done is None for _, _, v in asked.values()) and time.monotonic() < until:
         time.sleep(0.2)
-    overheads = []
+    total: list[float] = []
+    queued: list[float] = []
+    delivery: list[float] = []
     for request in list(stack.fake.requests):
         question = str(request.body.get("messages", [{}])[-1].get("content", ""))
-        tag = next((t for t in asked if t in question), None)
+        tag = next((t for t in asked if f"[{t}]" in question), None)
         if tag is None or request.first_byte_at is None:
             continue
-        sent, viewer = asked[tag]
+        sent, accepted, viewer = asked[tag]
         if viewer.first_at is not None:
             provider = request.first_byte_at - request.received_at
-            overheads.append((viewer.first_at - sent - provider) * 1000)
-    return percentiles(overheads)
+            total.append((viewer.first_at - sent - provider) * 1000)
+            queued.append((viewer.first_at - accepted - provider) * 1000)
+            delivery.append((viewer.first_at - request.first_byte_at) * 1000)
+    return {"total": percentiles(total), "queued": percentiles(queued), "delivery": percentiles(delivery)}
 
 
 def main() -> None:
@@ -66,11 +76,11 @@ def main() -> None:
     try:
         stack.start()
         client = Client(stack)
-        client.ask()  # warm up: imports, connections, the provider client
-        time.sleep(5)
+        measure(stack, client, 2)  # warm up: imports, connections, the provider client
         for level in args.levels:
             stats = measure(stack, client, level)
-            print(f"{level:>3} concurrent runs, one worker process: overhead {fmt(stats)}", flush=True)
+            for kind, numbers in stats.items():
+                print(f"{level:>3} concurrent runs, one worker process, {kind:<8} {fmt(numbers)}", flush=True)
             time.sleep(2)
     finally:
         stack.close()
