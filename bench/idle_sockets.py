@@ -21,6 +21,7 @@ from bench.stack import Stack, _children
 from rehome.core.demo.content import DEMO_PASSWORD
 
 WINDOW = 10.0  # seconds each measurement lasts
+STATS_LAG = 11.0  # PostgreSQL's idle backends flush their statistics within 10 s
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -46,13 +47,18 @@ def _commits(stack: Stack) -> int:
 
 
 def _sample(stack: Stack) -> dict[str, float]:
+    """CPU over WINDOW; transactions over WINDOW too, read once PostgreSQL has
+    counted them (an idle backend reports its counts up to 10 s late)."""
+    time.sleep(STATS_LAG)
     pids = _web_pids(stack)
     cpu, commits = _cpu_seconds(pids), _commits(stack)
     time.sleep(WINDOW)
+    cpu = _cpu_seconds(pids) - cpu
     clients = int(stack.redis().info("clients")["connected_clients"])
+    time.sleep(STATS_LAG)
     return {
-        "cpu_pct": round((_cpu_seconds(pids) - cpu) / WINDOW * 100, 1),
-        "db_tx_per_s": round((_commits(stack) - commits) / WINDOW, 1),
+        "cpu_pct": round(cpu / WINDOW * 100, 1),
+        "db_tx_per_s": round((_commits(stack) - commits - 2) / WINDOW, 1),  # less our own two reads
         "redis_connections": clients,
     }
 
@@ -91,16 +97,25 @@ async def _open(stack: Stack, runs: list[int], threads: list[int]) -> tuple[aioh
     token = httpx.post(
         f"{base[0]}/api/login", json={"email": "admin@oakline.demo", "password": DEMO_PASSWORD}
     ).json()["token"]
-    session = aiohttp.ClientSession(cookies=dict(login.cookies), timeout=aiohttp.ClientTimeout(total=None))
-    sockets = []
-    for index, run_id in enumerate(runs):
-        url = f"{base[index % 2].replace('http', 'ws')}/api/agent/runs/{run_id}/tokens"
-        sockets.append(await session.ws_connect(url))
-    streams = []
-    for index, thread_id in enumerate(threads):
-        url = f"{base[index % 2]}/api/agent/threads/{thread_id}/stream"
-        response = await session.get(url, headers={"Authorization": f"Bearer {token}"})
-        streams.append(response)
+    session = aiohttp.ClientSession(
+        cookies=dict(login.cookies),
+        timeout=aiohttp.ClientTimeout(total=None),
+        connector=aiohttp.TCPConnector(limit=0),  # every viewer its own connection, like browsers
+    )
+    sockets = await asyncio.gather(
+        *[
+            session.ws_connect(f"{base[index % 2].replace('http', 'ws')}/api/agent/runs/{run_id}/tokens")
+            for index, run_id in enumerate(runs)
+        ]
+    )
+    bearer = {"Authorization": f"Bearer {token}"}
+    streams = await asyncio.gather(
+        *[
+            session.get(f"{base[index % 2]}/api/agent/threads/{thread_id}/stream", headers=bearer)
+            for index, thread_id in enumerate(threads)
+        ]
+    )
+    assert all(response.status == 200 for response in streams)
     return session, [*sockets, *streams]
 
 
@@ -122,6 +137,12 @@ async def run(count: int) -> None:
         await session.close()
         await asyncio.sleep(2)
         print(f"after they closed: {await asyncio.to_thread(_sample, stack)}", flush=True)
+        recent = stack.query(
+            "SELECT left(query, 90), count(*) FROM pg_stat_activity WHERE datname = %s"
+            " AND state_change > now() - interval '5 seconds' GROUP BY 1",
+            stack.db_name,
+        )
+        print(f"statements in the last 5 s after close: {recent}", flush=True)
     finally:
         stack.close()
 

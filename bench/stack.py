@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -82,6 +83,8 @@ class Stack:
     # --- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> None:
+        # A SIGTERM (a timeout, Ctrl-C's cousin) still runs `close()`: nothing is left behind.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         self.start_redis()
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')

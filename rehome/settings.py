@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     redis_url: str = ""
     celery_broker_url: str = ""
-    redis_max_connections: int = Field(default=32, ge=2)
+    redis_max_connections: int = Field(default=16, ge=2)
 
     # Sessions and accounts
     session_cookie_name: str = "rehome_session"

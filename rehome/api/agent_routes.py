@@ -143,6 +143,7 @@ async def _events(run: threads.RunOut | None, last_event_id: str | None) -> Asyn
     if run.status not in ACTIVE_RUN_STATUSES and not await asyncio.to_thread(stream.is_done, run.id):
         yield _sse("done", {"run_id": run.id, "status": run.status, "message_id": None})
         return
+    yield ": open\n\n"  # headers go out now: the client knows the stream is there before any token
     cursor = "0"
     while True:  # waits through the process's one blocking reader (streamhub)
         try:

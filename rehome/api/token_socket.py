@@ -22,6 +22,7 @@ once (a second task listens for the close), not at the next send.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
@@ -39,6 +40,7 @@ from rehome.settings import get_settings
 router = APIRouter()
 POLICY_VIOLATION = 1008
 WAIT_MS = 10_000  # one wait on the stream; cheap, the process's one reader does it
+DB_CHECK_EVERY = 30.0  # seconds between looks at the database for a run with no stream
 
 
 def _allowed(cookie: str | None, run_id: int) -> bool:
@@ -94,7 +96,7 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
         if seq > after:
             assembler = stream.Assembler(seq, text)
             await socket.send_text(f"={seq}:{text}")
-    cursor = "0"
+    cursor, asked_db = "0", 0.0
     while True:
         try:
             cursor, items = await stream.read(run_id, cursor, block_ms=WAIT_MS)
@@ -108,7 +110,10 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
             await socket.send_text(f"!{assembler.done.status}")
             await socket.close()
             return
-        if not items and (status := await asyncio.to_thread(_ended_unseen, run_id)):
+        if items or time.monotonic() - asked_db < DB_CHECK_EVERY:
+            continue
+        asked_db = time.monotonic()
+        if status := await asyncio.to_thread(_ended_unseen, run_id):
             await socket.send_text(f"!{status}")  # finished while its stream had already expired
             await socket.close()
             return

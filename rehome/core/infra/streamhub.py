@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from rehome.settings import get_settings
 
 log = logging.getLogger(__name__)
 HUB_BLOCK_MS = 5000  # the hub's own wait; new streams interrupt it
+KEEP_WATCHING = 30.0  # seconds a stream stays watched after its last waiter (they come back in a loop)
 RETRY_AFTER_ERROR = 0.5  # seconds before the hub reconnects
 
 
@@ -39,6 +41,7 @@ class _Watch:
     tail: str
     refs: int = 0
     version: int = 0
+    idle_since: float = 0.0
     waiters: set[asyncio.Future[None]] = field(default_factory=set)
 
     def bump(self) -> None:
@@ -88,11 +91,12 @@ class StreamHub:
         return watch
 
     def _leave(self, key: str) -> None:
+        """Kept a while: a viewer's next read comes at once, without interrupting the hub."""
         watch = self._watches.get(key)
         if watch is not None:
             watch.refs -= 1
-            if watch.refs <= 0 and not watch.waiters:
-                del self._watches[key]
+            if watch.refs <= 0:
+                watch.idle_since = time.monotonic()
 
     async def _wait(self, watches: list[_Watch], timeout: float) -> None:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -124,7 +128,8 @@ class StreamHub:
         conn = new_async_connection()
         try:
             while True:
-                if not self._watches:
+                if not any(w.refs > 0 for w in self._watches.values()):
+                    self._watches.clear()  # nobody waits: stop reading until someone does
                     self._wake.clear()
                     await self._wake.wait()
                     continue
@@ -154,8 +159,9 @@ class StreamHub:
             if watch is not None and entries:
                 watch.tail = str(entries[-1][0])
                 watch.bump()
+        now = time.monotonic()
         for key, watch in list(self._watches.items()):
-            if watch.refs <= 0 and not watch.waiters:
+            if watch.refs <= 0 and not watch.waiters and now - watch.idle_since > KEEP_WATCHING:
                 del self._watches[key]
 
 
