@@ -40,6 +40,7 @@ install_dispatcher()
 app = rx.App(
     head_components=[
         rx.el.script(src="/rehome.js"),
+        rx.el.script(src="/drafts.js"),
         rx.el.meta(name="theme-color", content="#f76b15"),
     ],
     stylesheets=["/rehome.css"],
