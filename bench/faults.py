@@ -257,10 +257,14 @@ def redis_down(stack: Stack, client: Client) -> Result:
         "POST", f"/api/projects/{client.project_id}/tasks", json={"title": "Written in the outage"}
     )
     read = client.call("GET", f"/api/projects/{client.project_id}/tasks?limit=5")
-    ask = client.call("POST", f"/api/projects/{client.project_id}/agent/threads", json={})
+    thread = client.call("POST", f"/api/projects/{client.project_id}/agent/threads", json={})
+    ask = client.call("POST", f"/api/agent/threads/{thread.json()['id']}/messages", json={"content": "Hi?"})
     result.measured.append(
-        f"during outage: write {write.status_code}, read {read.status_code}, thread {ask.status_code}"
+        f"during the outage: write {write.status_code}, read {read.status_code}, "
+        f"question {ask.status_code} (Retry-After {ask.headers.get('retry-after')})"
     )
+    if ask.status_code != 503 or write.status_code != 201 or read.status_code != 200:
+        result.failures.append("the API did not answer as promised during the outage")
     time.sleep(max(0.0, 20 - (time.monotonic() - down_at)))
     stack.start_redis()
     check(stack, client, result, [(run_id, viewer)], 60)
