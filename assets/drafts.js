@@ -22,18 +22,29 @@
       sessionStorage.setItem(fieldKey(el), el.value);
     }
   });
-  let open = [];
+  // Keys of the fields on screen; a key that stays gone for a second while
+  // connected belongs to a dialog closed normally (React may swap a field
+  // for a new one in between, which must not lose the draft).
+  let shown = new Set();
   new MutationObserver(() => {
     const now = Array.from(fields(document));
-    for (const el of open) {
-      if (!now.includes(el) && !offline()) sessionStorage.removeItem(fieldKey(el)); // closed normally
-    }
-    for (const el of now) {
-      if (!open.includes(el) && !el.value) {
-        const saved = sessionStorage.getItem(fieldKey(el));
-        if (saved) setValue(el, saved);
+    const keys = new Set(now.map(fieldKey));
+    for (const key of shown) {
+      if (!keys.has(key) && !offline()) {
+        setTimeout(() => {
+          if (!offline() && !Array.from(fields(document)).some((el) => fieldKey(el) === key)) {
+            sessionStorage.removeItem(key);
+          }
+        }, 1000);
       }
     }
-    open = now;
+    for (const el of now) {
+      if (!el.dataset.draftSeen) {
+        el.dataset.draftSeen = "1";
+        const saved = sessionStorage.getItem(fieldKey(el));
+        if (saved && !el.value) setValue(el, saved);
+      }
+    }
+    shown = keys;
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
