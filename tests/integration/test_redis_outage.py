@@ -75,6 +75,8 @@ def test_without_redis_reads_writes_and_sign_in_work_and_the_assistant_answers_5
     assert ask.status_code == 503
     assert ask.headers["retry-after"] == "5"
     assert ask.json()["error"]["code"] == "unavailable"
+    health = client.get("/health")  # degraded, not down: the platform must not restart the web
+    assert (health.status_code, health.json()["status"]) == (200, "degraded")
 
 
 def test_without_redis_the_login_lockout_still_holds(client, world, monkeypatch) -> None:
