@@ -47,6 +47,64 @@ window.rehome = {
       lastHeight = box.scrollHeight;
     }).observe(box, { childList: true, subtree: true });
   },
+  // Sign out: revoke the session, have the server empty this tab's state
+  // tree, and drop the tab's Reflex token so the next page starts a new tree.
+  async signOut(url) {
+    const tab = window.sessionStorage.getItem("token") || "";
+    try {
+      await fetch(url, {
+        method: "POST",
+        credentials: "include",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ tab }),
+      });
+    } catch (e) {
+      // offline: the cookie stays until it expires, but this tab forgets it all the same
+    }
+    window.sessionStorage.removeItem("token");
+    window.location.replace("/login");
+  },
+  // A new API token is shown once, here in the page: it never passes through
+  // Reflex state. Returns only whether it worked, for the page's state.
+  async createToken(formId, url, boxId) {
+    const form = document.getElementById(formId);
+    const name = (new FormData(form).get("token_name") || "").toString();
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        credentials: "include",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name }),
+      });
+    } catch (e) {
+      return { ok: false, error: { message: "The server cannot be reached. Check your connection." } };
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) return { ok: false, error: body.error || { message: "The token was not created." } };
+    form.reset();
+    window.rehome.showOnce(boxId, body.token);
+    return { ok: true, error: null };
+  },
+  showOnce(boxId, secret) {
+    const box = document.getElementById(boxId);
+    if (!box) return;
+    box.replaceChildren();
+    const note = document.createElement("p");
+    note.textContent = "Copy your new token now; it will not be shown again:";
+    const code = document.createElement("code");
+    code.id = "new-token";
+    code.textContent = secret;
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.textContent = "Copy";
+    copy.addEventListener("click", () => navigator.clipboard && navigator.clipboard.writeText(secret));
+    const done = document.createElement("button");
+    done.type = "button";
+    done.textContent = "Done";
+    done.addEventListener("click", () => box.replaceChildren());
+    box.append(note, code, copy, done);
+  },
   async submitForm(formId, url, extra) {
     const form = document.getElementById(formId);
     const data = Object.fromEntries(new FormData(form).entries());

@@ -28,9 +28,11 @@ def create_admin(args: argparse.Namespace) -> int:
 def demo(_: argparse.Namespace) -> int:
     from rehome.core.demo.content import DEMO_PASSWORD
     from rehome.core.demo.loader import load_demo
+    from rehome.core.infra import jobs
 
     with session_scope() as session:
         logins = load_demo(session)
+    jobs.wait_local(timeout=120)  # the demo photos' previews
     print(f"Demo workspaces are ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
     for login in logins:
         print(f"  {login.workspace:<22} {login.role:<11} {login.email:<26} {login.name}")

@@ -59,14 +59,19 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _Handler(logging.StreamHandler):
+    """ReHome's own handler: the `_rehome` mark lets a second configuration see it."""
+
+    _rehome = True
+
+
 def configure_logging() -> None:
     """Idempotent: the web app, the worker and the CLI all call it."""
     settings = get_settings()
     root = logging.getLogger()
     if any(getattr(h, "_rehome", False) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stdout)
-    handler._rehome = True  # type: ignore[attr-defined]
+    handler = _Handler(sys.stdout)
     handler.addFilter(_RequestIdFilter())
     if settings.log_json:
         handler.setFormatter(

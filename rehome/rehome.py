@@ -5,11 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 import rehome.core.models  # noqa: F401  (registers every table for `reflex db`)
+from rehome.api import web_auth
 from rehome.api.app import build_api
 from rehome.logs import configure_logging
+from rehome.ui import owner
 from rehome.ui.account.page import account_page
 from rehome.ui.account.state import AccountState
 from rehome.ui.admin.page_activity import activity_page
+from rehome.ui.admin.page_files import files_admin_page
 from rehome.ui.admin.page_overview import overview_page
 from rehome.ui.admin.page_project import project_admin_page
 from rehome.ui.admin.page_projects import projects_admin_page
@@ -17,6 +20,7 @@ from rehome.ui.admin.page_search import search_page
 from rehome.ui.admin.page_tasks import tasks_admin_page
 from rehome.ui.admin.page_users import users_admin_page
 from rehome.ui.admin.state_activity import AdminActivityState
+from rehome.ui.admin.state_files import AdminFilesState
 from rehome.ui.admin.state_overview import AdminSearchState, OverviewState
 from rehome.ui.admin.state_project import AdminProjectState
 from rehome.ui.admin.state_projects import AdminProjectsState
@@ -29,7 +33,7 @@ from rehome.ui.home import HomeState, home_page
 from rehome.ui.notifications.page import notifications_page
 from rehome.ui.notifications.state import NotificationsState
 from rehome.ui.project.page import project_page
-from rehome.ui.project.state import ProjectState
+from rehome.ui.project.page_state import ProjectPageState
 from rehome.ui.projects.page import projects_page
 from rehome.ui.projects.state import ProjectsState
 from worker.dispatch import install_dispatcher
@@ -37,6 +41,7 @@ from worker.dispatch import install_dispatcher
 configure_logging()
 install_dispatcher()
 
+web_auth.tab_droppers.append(owner.drop_tab)  # sign-out empties the tab's state tree
 app = rx.App(
     head_components=[
         rx.el.script(src="/rehome.js"),
@@ -46,6 +51,7 @@ app = rx.App(
     stylesheets=["/rehome.css"],
     api_transformer=build_api(),
 )
+owner.install(app)
 app.add_page(home_page, route="/", title="ReHome", on_load=HomeState.route)
 app.add_page(login_page, route="/login", title="Sign in · ReHome", on_load=AuthState.load_login)
 app.add_page(forgot_page, route="/forgot", title="Forgot password · ReHome", on_load=AuthState.load_form)
@@ -54,7 +60,7 @@ app.add_page(invite_page, route="/invite/[token]", title="Join · ReHome", on_lo
 app.add_page(projects_page, route="/projects", title="Projects · ReHome", on_load=ProjectsState.load)
 app.add_page(account_page, route="/account", title="Account · ReHome", on_load=AccountState.load)
 app.add_page(
-    project_page, route="/projects/[project_id]", title="Project · ReHome", on_load=ProjectState.load
+    project_page, route="/projects/[project_id]", title="Project · ReHome", on_load=ProjectPageState.load
 )
 app.add_page(
     notifications_page,
@@ -80,6 +86,9 @@ app.add_page(
 )
 app.add_page(
     tasks_admin_page, route="/admin/tasks", title="Tasks · Admin · ReHome", on_load=AdminTasksState.load
+)
+app.add_page(
+    files_admin_page, route="/admin/files", title="Files · Admin · ReHome", on_load=AdminFilesState.load
 )
 app.add_page(
     activity_page, route="/admin/activity", title="Activity · Admin · ReHome", on_load=AdminActivityState.load

@@ -85,7 +85,10 @@ class Settings(BaseSettings):
     aws_access_key_id: str = ""
     aws_secret_access_key: str = ""
     aws_region: str = "us-east-1"
-    upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    upload_max_mb: int = Field(default=50, ge=1, le=5_000)
+    storage_quota_mb: int = Field(default=10_240, ge=1)
+    file_url_ttl: int = Field(default=300, ge=5, le=7 * 24 * 3600)
+    clamd_url: str = ""
 
     # Mail (F-35)
     resend_api_key: str = ""
@@ -105,6 +108,14 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         """Cookies carry `Secure` whenever the app is served over HTTPS."""
         return self.app_url.startswith("https://")
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return self.upload_max_mb * 1024 * 1024
+
+    @property
+    def storage_quota_bytes(self) -> int:
+        return self.storage_quota_mb * 1024 * 1024
 
     @property
     def db_url(self) -> str:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up what the tests need and run the whole suite: lint, unit tests, API and
+# Set up what the tests need and run the whole suite: lint, type check, unit tests, API and
 # integration tests (PostgreSQL and Redis on loopback when they are there),
 # and browser tests in headless Chromium. Extra arguments go to pytest.
 source "$(dirname "$0")/env.sh"
@@ -25,6 +25,9 @@ fi
 say "Lint (ruff)"
 ruff check .
 ruff format --check . >/dev/null || { ruff format --diff . | head -50; die "ruff format would change files"; }
+
+say "Types (mypy over rehome/ and worker/, settings in pyproject.toml)"
+mypy || die "mypy found type errors"
 
 say "Tests (pytest)"
 exec python -m pytest -q -p no:cacheprovider "$@"

@@ -18,6 +18,8 @@ from sqlalchemy import text
 from rehome.api.app import build_api
 from rehome.core.infra import jobs
 from rehome.core.infra.db import get_engine
+from tests.fakes.clamd_server import FakeClamd
+from tests.fakes.s3_gate import S3Gate
 from tests.support import BASE_ENV, IN_CI, PG_URL, REDIS_URL, apply_env, migrate, unavailable
 
 _SKIPPED: list[str] = []
@@ -132,6 +134,32 @@ def sent_jobs() -> Iterator[list[tuple[str, dict[str, Any]]]]:
     jobs.set_dispatcher(dispatch)
     yield record
     jobs.set_dispatcher(None)
+
+
+@pytest.fixture(scope="session")
+def s3_gate() -> Iterator[S3Gate]:
+    """moto's S3 server behind a gate that acts like a private bucket (see tests/fakes/s3_gate.py)."""
+    with S3Gate() as gate:
+        yield gate
+
+
+@pytest.fixture
+def s3(s3_gate: S3Gate) -> Iterator[S3Gate]:
+    """Files go to the local S3-compatible server for this test, in an empty bucket."""
+    s3_gate.empty()
+    s3_gate.skew = 0.0
+    apply_env(**s3_gate.env())
+    yield s3_gate
+    apply_env(S3_BUCKET="", S3_ENDPOINT_URL="")
+
+
+@pytest.fixture
+def clamd() -> Iterator[FakeClamd]:
+    """A local clamd (INSTREAM, flags EICAR), configured as CLAMD_URL for this test."""
+    with FakeClamd() as server:
+        apply_env(CLAMD_URL=server.url)
+        yield server
+    apply_env(CLAMD_URL="")
 
 
 @pytest.fixture(scope="session")

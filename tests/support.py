@@ -35,6 +35,10 @@ BASE_ENV = {
     "RESEND_API_KEY": "",
     "SMTP_URL": "",
     "S3_BUCKET": "",
+    "S3_ENDPOINT_URL": "",
+    "CLAMD_URL": "",
+    "UPLOAD_MAX_MB": "50",
+    "STORAGE_QUOTA_MB": "10240",
 }
 
 

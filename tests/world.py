@@ -13,8 +13,10 @@ from rehome.core.access import Actor
 from rehome.core.auth import api_tokens
 from rehome.core.auth.passwords import hash_password
 from rehome.core.auth.sessions import actor_for
+from rehome.core.files.names import new_key
+from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import session_scope
-from rehome.core.models import Message, Project, ProjectMembership, Task, User, Workspace
+from rehome.core.models import Message, Project, ProjectMembership, StoredFile, Task, User, Workspace
 
 PASSWORD = "correct horse battery"
 ROLES = ("admin", "team", "consultant", "client", "outsider", "admin_b")
@@ -28,6 +30,8 @@ class World:
     projects: dict[str, int] = field(default_factory=dict)
     tasks: dict[str, int] = field(default_factory=dict)
     messages: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
+    workspace_of: dict[str, int] = field(default_factory=dict)  # project key -> workspace id
 
     def auth(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -69,6 +73,7 @@ def build_world(with_passwords: bool = False) -> World:
         s.add_all([p1, p2, q1])
         s.flush()
         world.projects = {"p1": int(p1.id or 0), "p2": int(p2.id or 0), "q1": int(q1.id or 0)}
+        world.workspace_of = {"p1": int(ws_a.id or 0), "p2": int(ws_a.id or 0), "q1": int(ws_b.id or 0)}
         for project, key, role in [
             (p1, "team", "team"),
             (p1, "consultant", "consultant"),
@@ -111,4 +116,50 @@ def build_world(with_passwords: bool = False) -> World:
         for key in people:
             _, plain = api_tokens.create_token(s, world.actors[key], api_tokens.TokenCreate(name="tests"))
             world.tokens[key] = plain
+    return world
+
+
+def stored_file(
+    world: World,
+    project: str,
+    uploader: str,
+    name: str,
+    *,
+    internal: bool = False,
+    deleted: bool = False,
+    scan_status: str = "skipped",
+) -> StoredFile:
+    """A file row as an upload would leave it (no object: links still sign, downloads 404)."""
+    return StoredFile(
+        workspace_id=world.workspace_of[project],
+        project_id=world.projects[project],
+        uploaded_by=world.users[uploader],
+        name=name,
+        kind="pdf",
+        content_type="application/pdf",
+        size_bytes=2048,
+        sha256="0" * 64,
+        storage_key=new_key(world.workspace_of[project], world.projects[project]),
+        scan_status=scan_status,
+        internal=internal,
+        deleted_at=utcnow() if deleted else None,
+    )
+
+
+def add_files(world: World) -> World:
+    """One file per task key, on that task: by the team member in P1 and P2, by client_b in Q1
+    (and one by the client in P1)."""
+    with session_scope() as s:
+        rows = {
+            "p1": stored_file(world, "p1", "team", "Plan.pdf"),
+            "p1_internal": stored_file(world, "p1", "team", "Margins CANARY-INT.pdf", internal=True),
+            "p1_client": stored_file(world, "p1", "client", "Client photo.pdf"),
+            "p2": stored_file(world, "p2", "team", "Garage CANARY-P2.pdf"),
+            "q1": stored_file(world, "q1", "client_b", "Loft CANARY-WS.pdf"),
+        }
+        for key, row in rows.items():
+            row.task_id = world.tasks[key]
+        s.add_all(rows.values())
+        s.flush()
+        world.files = {k: int(f.id or 0) for k, f in rows.items()}
     return world

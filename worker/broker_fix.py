@@ -18,6 +18,7 @@ import functools
 import logging
 from typing import Any
 
+import redis
 from kombu.transport import redis as kombu_redis
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def _guard(name: str) -> None:
     def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return original(self, *args, **kwargs)
-        except (AttributeError, OSError, kombu_redis.redis.RedisError) as error:
+        except (AttributeError, OSError, redis.RedisError) as error:
             log.warning(
                 "broker bookkeeping skipped on a closed channel",
                 extra={"call": name, "error": f"{type(error).__name__}: {error}"[:200]},

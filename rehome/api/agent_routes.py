@@ -12,11 +12,15 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
+from rehome.api.deps import CurrentActor, Cursor, Id, Limit, bearer_token, write
 from rehome.core.agent import ledger, stream, summaries, threads
+from rehome.core.agent.watch import RunWatch
+from rehome.core.auth.api_tokens import resolve_token
 from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import NotFound
 from rehome.core.infra.kv import redis_errors
 from rehome.core.infra.pagination import Page
+from rehome.core.infra.validation import MAX_DB_INT
 from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience
 
 router = APIRouter(prefix="/api", tags=["agent"])
@@ -69,8 +73,8 @@ def cancel_run(run_id: Id, request: Request, actor: CurrentActor) -> Response:
 def cost_ledger(
     actor: CurrentActor,
     cursor: Cursor,
-    project_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    user_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    project_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
+    user_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     limit: Limit = 50,
 ) -> Page[threads.RunOut]:
     with session_scope() as session:
@@ -104,14 +108,21 @@ def _latest_run(actor: CurrentActor, thread_id: int) -> threads.RunOut | None:
 async def stream_thread(
     thread_id: Id,
     actor: CurrentActor,
+    request: Request,
     last_event_id: Annotated[str | None, Header(max_length=64)] = None,
 ) -> StreamingResponse:
     """Server-Sent Events for the thread's latest run: `delta` (id `run:seq`),
     `snapshot` (the whole text so far, when resuming from further back than the
-    stream keeps) and `done`. Resume with the `Last-Event-ID` header."""
+    stream keeps) and `done`. Resume with the `Last-Event-ID` header. A viewer
+    who loses access mid-answer (role, membership, token) gets `done` with
+    status `forbidden` and nothing more."""
     run = await run_in_threadpool(_latest_run, actor, thread_id)
+    token = bearer_token(request)
+    watch = await RunWatch.start(lambda s: resolve_token(s, token), run.id) if run else None
+    if run is not None and watch is None:
+        raise NotFound("Conversation not found.")
     return StreamingResponse(
-        _events(run, last_event_id),
+        _events(run, last_event_id, watch),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -129,8 +140,10 @@ def _sse(event: str, data: dict, event_id: str | None = None) -> str:
     return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-async def _events(run: threads.RunOut | None, last_event_id: str | None) -> AsyncIterator[str]:
-    if run is None:
+async def _events(
+    run: threads.RunOut | None, last_event_id: str | None, watch: RunWatch | None
+) -> AsyncIterator[str]:
+    if run is None or watch is None:
         yield _sse("done", {"run_id": None, "status": "idle", "message_id": None})
         return
     seen = _resume_point(run.id, last_event_id)
@@ -152,6 +165,9 @@ async def _events(run: threads.RunOut | None, last_event_id: str | None) -> Asyn
             await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
             yield ": reconnecting\n\n"
             continue
+        if not await watch.still_allowed():
+            yield _sse("done", {"run_id": run.id, "status": "forbidden", "message_id": None})
+            return
         for item in items:
             text = assembler.push(item)  # in order, once: early ones wait, repeats drop
             if text:

@@ -9,11 +9,14 @@ from rehome.api import (
     admin_routes,
     agent_routes,
     auth_routes,
+    blob_routes,
     errors,
+    file_routes,
     message_routes,
     project_routes,
     task_routes,
     token_socket,
+    web_account,
     web_auth,
 )
 from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -36,9 +39,12 @@ def build_api() -> FastAPI:
         project_routes.router,
         task_routes.router,
         message_routes.router,
+        file_routes.router,
+        blob_routes.router,
         admin_routes.router,
         agent_routes.router,
         web_auth.router,
+        web_account.router,
         token_socket.router,
     ):
         api.include_router(router)

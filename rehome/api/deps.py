@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from rehome.core.access import Actor
 from rehome.core.auth.api_tokens import resolve_token
+from rehome.core.auth.sessions import resolve_session
 from rehome.core.infra import idempotency, ratelimit
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import NotAuthenticated
@@ -49,6 +50,36 @@ def current_actor(
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+BROWSER_HEADER = "x-requested-with"
+
+
+def upload_actor(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """A bearer token, or (the Files tab) the session cookie on a same-origin
+    request marked `X-Requested-With: rehome`: a custom header cannot be sent
+    cross-site without a CORS preflight, which only the app's origins pass."""
+    if credentials is not None:
+        return current_actor(credentials)
+    origin = request.headers.get("origin")
+    settings = get_settings()
+    same_site = origin is None or origin.rstrip("/") in [*settings.allowed_origins, _own_origin(request)]
+    if request.headers.get(BROWSER_HEADER) != "rehome" or not same_site:
+        raise NotAuthenticated("A valid bearer token is required.")
+    with session_scope() as session:
+        actor = resolve_session(session, request.cookies.get(settings.session_cookie_name))
+    if actor is None:
+        raise NotAuthenticated("Sign in to continue.")
+    ratelimit.hit([(ratelimit.Limit("api", settings.api_rate_per_minute, 60), actor.user_id)])
+    return actor
+
+
+def _own_origin(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+UploadActor = Annotated[Actor, Depends(upload_actor)]
 
 
 def cursor_param(cursor: Annotated[str | None, Query(max_length=200)] = None) -> int | None:

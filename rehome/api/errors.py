@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -34,7 +35,7 @@ def error_response(
     code: str,
     message: str,
     fields: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message, "request_id": request_id()}
     if fields:
@@ -43,8 +44,7 @@ def error_response(
 
 
 def domain_error_response(exc: DomainError) -> JSONResponse:
-    limited = isinstance(exc, RateLimited | Unavailable)
-    headers = {"Retry-After": str(exc.retry_after)} if limited else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Unavailable) else None
     fields = exc.fields if isinstance(exc, Invalid) else None
     return error_response(exc.status, exc.code, exc.message, fields, headers)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 
 from starlette.exceptions import HTTPException
@@ -15,6 +16,8 @@ from rehome.settings import get_settings
 
 log = logging.getLogger("rehome.access")
 _LIMITED_PREFIXES = ("/api/", "/auth/")
+_UPLOAD_PATH = re.compile(r"^/api/projects/\d{1,10}/files/?$")
+UPLOAD_ENVELOPE = 64 * 1024  # multipart boundaries, headers and the small form fields
 
 
 def _security_headers() -> list[tuple[bytes, bytes]]:
@@ -72,7 +75,8 @@ class RequestContextMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse API bodies over MAX_REQUEST_BYTES before they are read whole."""
+    """Refuse API bodies over MAX_REQUEST_BYTES before they are read whole; file
+    uploads may be as large as UPLOAD_MAX_MB (plus the multipart envelope)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int | None = None) -> None:
         self.app = app
@@ -82,9 +86,13 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or not scope.get("path", "").startswith(_LIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
+        limit, refusal = self.max_bytes, f"The request body is larger than {self.max_bytes} bytes."
+        if scope.get("method") == "POST" and _UPLOAD_PATH.match(scope.get("path", "")):
+            most = get_settings().upload_max_mb
+            limit, refusal = most * 1024 * 1024 + UPLOAD_ENVELOPE, f"Files can be at most {most} MB."
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _too_large(send, self.max_bytes)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, refusal)
             return
         seen = 0
 
@@ -93,29 +101,29 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge()
+                if seen > limit:
+                    raise _BodyTooLarge(refusal)
             return message
 
         try:
             await self.app(scope, limited_receive, send)
-        except _BodyTooLarge:
-            await _too_large(send, self.max_bytes)
+        except _BodyTooLarge as error:
+            await _too_large(send, str(error.detail))
 
 
 class _BodyTooLarge(HTTPException):
     """An HTTPException, so FastAPI's body parsing re-raises it as a 413."""
 
-    def __init__(self) -> None:
-        super().__init__(413, "The request body is too large.")
+    def __init__(self, message: str = "The request body is too large.") -> None:
+        super().__init__(413, message)
 
 
-async def _too_large(send: Send, limit: int) -> None:
+async def _too_large(send: Send, message: str) -> None:
     body = json.dumps(
         {
             "error": {
                 "code": "payload_too_large",
-                "message": f"The request body is larger than {limit} bytes.",
+                "message": message,
                 "request_id": request_id(),
             }
         }

@@ -6,7 +6,8 @@ several times the answer in framing. This socket sends bare text frames:
 
     "<seq>:<text>"    new text, `seq` being the last sequence number in it
     "=<seq>:<text>"   the whole text so far (on connect or resume)
-    "!<status>"       the run ended (then the socket closes)
+    "!<status>"       the run ended (then the socket closes); "!forbidden" when
+                      the viewer may no longer read it (role, membership, session)
 
 A frame goes out as soon as the stream has something new; whatever piled up
 while the socket was busy goes out together, so bursts share a frame without
@@ -28,10 +29,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from rehome.core.agent import stream
-from rehome.core.agent.threads import thread_scope
+from rehome.core.agent.watch import RunWatch
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.infra.db import session_scope
-from rehome.core.infra.errors import DomainError
 from rehome.core.infra.kv import redis_errors
 from rehome.core.models import AgentRun
 from rehome.core.vocab import ACTIVE_RUN_STATUSES
@@ -43,20 +43,6 @@ WAIT_MS = 10_000  # one wait on the stream; cheap, the process's one reader does
 DB_CHECK_EVERY = 30.0  # seconds between looks at the database for a run with no stream
 
 
-def _allowed(cookie: str | None, run_id: int) -> bool:
-    """The cookie's user may read this run's thread (its creator, or an admin)."""
-    with session_scope() as session:
-        actor = resolve_session(session, cookie)
-        run = session.get(AgentRun, run_id)
-        if actor is None or run is None or run.workspace_id != actor.workspace_id:
-            return False
-        try:
-            thread_scope(session, actor, run.thread_id)
-        except DomainError:
-            return False
-    return True
-
-
 def _origin_ok(socket: WebSocket) -> bool:
     origin = socket.headers.get("origin")
     return origin is None or origin in get_settings().allowed_origins
@@ -65,11 +51,12 @@ def _origin_ok(socket: WebSocket) -> bool:
 @router.websocket("/api/agent/runs/{run_id}/tokens")
 async def run_tokens(socket: WebSocket, run_id: int, after: Annotated[int, Query(ge=0)] = 0) -> None:
     cookie = socket.cookies.get(get_settings().session_cookie_name)
-    if not _origin_ok(socket) or not await asyncio.to_thread(_allowed, cookie, run_id):
+    watch = await RunWatch.start(lambda s: resolve_session(s, cookie), run_id) if _origin_ok(socket) else None
+    if watch is None:
         await socket.close(code=POLICY_VIOLATION)
         return
     await socket.accept()
-    pump = asyncio.create_task(_pump(socket, run_id, after))
+    pump = asyncio.create_task(_pump(socket, run_id, after, watch))
     closed = asyncio.create_task(_until_closed(socket))
     try:
         await asyncio.wait({pump, closed}, return_when=asyncio.FIRST_COMPLETED)
@@ -88,7 +75,7 @@ async def _until_closed(socket: WebSocket) -> None:
         return
 
 
-async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
+async def _pump(socket: WebSocket, run_id: int, after: int, watch: RunWatch) -> None:
     oldest = await asyncio.to_thread(stream.first_seq, run_id)
     assembler = stream.Assembler(after)
     if oldest is None or oldest > after + 1:  # start from the snapshot when the stream can't reach back
@@ -103,6 +90,10 @@ async def _pump(socket: WebSocket, run_id: int, after: int) -> None:
         except redis_errors():
             await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
             continue
+        if not await watch.still_allowed():  # demoted, removed or signed out: not one frame more
+            await socket.send_text("!forbidden")
+            await socket.close(code=POLICY_VIOLATION)
+            return
         text = "".join([assembler.push(item) for item in items])
         if text:
             await socket.send_text(f"{assembler.next_seq - 1}:{text}")

@@ -3,6 +3,9 @@ session cookie, which Reflex event handlers then read from the websocket."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,14 +63,31 @@ def login(body: WebLogin, request: Request) -> JSONResponse:
     return _signed_in(user, request, _local_path(body.next))
 
 
+class WebLogout(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tab: str = Field(default="", max_length=100)  # the signing-out tab's Reflex client token
+
+
+TabDropper = Callable[[str, str | None], Awaitable[None]]
+tab_droppers: list[TabDropper] = []  # the UI registers how to empty a tab's state tree
+
+
 @router.post("/logout")
-def logout(request: Request) -> JSONResponse:
-    """Revoke the session server-side, so every tab using it is out at once."""
-    with session_scope() as session:
-        revoke_session(session, session_cookie(request))
+async def logout(request: Request, body: WebLogout | None = None) -> JSONResponse:
+    """Revoke the session server-side, so every tab using it is out at once, and
+    empty the signing-out tab's state tree (only if it belongs to this session)."""
+    token = session_cookie(request)
+    await asyncio.to_thread(_revoke, token)
+    for drop in tab_droppers:
+        await drop(body.tab if body else "", token)
     response = JSONResponse({"ok": True, "redirect": "/login"})
     response.delete_cookie(get_settings().session_cookie_name, path="/")
     return response
+
+
+def _revoke(token: str | None) -> None:
+    with session_scope() as session:
+        revoke_session(session, token)
 
 
 @router.get("/session")

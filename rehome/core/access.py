@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, true
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy.sql.elements import SQLCoreOperations
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.infra.errors import Conflict, Forbidden, NotFound
 from rehome.core.models import (
@@ -23,7 +25,7 @@ from rehome.core.models import (
     Task,
     User,
 )
-from rehome.core.vocab import Role
+from rehome.core.vocab import Role, ScanStatus
 
 
 class Action(StrEnum):
@@ -47,6 +49,14 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.CLIENT: _PARTICIPANT | {Action.EDIT_TASK},
 }
 _STAFF = frozenset({Role.ADMIN, Role.TEAM})
+_VISIBILITY = {Role.CLIENT: 0, Role.CONSULTANT: 1, Role.TEAM: 2, Role.ADMIN: 2}
+
+
+def visibility_level(role: Role) -> int:
+    """How much of a project a role sees: clients no internal items; consultants
+    internal items but no contacts or costs; team and admins everything. A
+    text written for one level may be shown to the same level or above."""
+    return _VISIBILITY[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +115,16 @@ class ProjectScope:
         if not self.can_edit_task(task):
             raise Forbidden("Clients can only change tasks assigned to them.")
 
-    def internal_filter(self, column: ColumnElement[bool]) -> ColumnElement[bool]:
+    @property
+    def sees_quarantine(self) -> bool:
+        """Files a virus scan flagged are listed to admins only."""
+        return self.role is Role.ADMIN
+
+    def internal_filter(self, column: SQLCoreOperations[bool]) -> ColumnElement[bool]:
         return true() if self.sees_internal else column == false()
+
+    def quarantine_filter(self, column: SQLCoreOperations[str]) -> ColumnElement[bool]:
+        return true() if self.sees_quarantine else column != ScanStatus.QUARANTINED.value
 
 
 def require_admin(actor: Actor) -> None:
@@ -116,16 +134,18 @@ def require_admin(actor: Actor) -> None:
 
 def visible_project_filter(actor: Actor, *, include_archived: bool = False) -> ColumnElement[bool]:
     """Projects of the actor's workspace: all for admins, assigned ones otherwise."""
-    conditions = [Project.workspace_id == actor.workspace_id]
+    conditions = [col(Project.workspace_id) == actor.workspace_id]
     if not actor.is_admin:
         member = select(ProjectMembership.project_id).where(ProjectMembership.user_id == actor.user_id)
-        conditions.append(Project.id.in_(member))  # type: ignore[union-attr]
+        conditions.append(col(Project.id).in_(member))
     if not (actor.is_admin and include_archived):
-        conditions.append(Project.archived_at.is_(None))  # type: ignore[union-attr]
+        conditions.append(col(Project.archived_at).is_(None))
     return and_(*conditions)
 
 
-def internal_visible(actor: Actor, project_id: ColumnElement, internal: ColumnElement) -> ColumnElement[bool]:
+def internal_visible(
+    actor: Actor, project_id: SQLCoreOperations[int], internal: SQLCoreOperations[bool]
+) -> ColumnElement[bool]:
     """`ProjectScope.sees_internal` across many projects at once, in SQL."""
     if actor.is_admin:
         return true()
@@ -135,7 +155,7 @@ def internal_visible(actor: Actor, project_id: ColumnElement, internal: ColumnEl
     return or_(internal == false(), project_id.in_(firm_side))
 
 
-def visible_projects(actor: Actor, *, include_archived: bool = False) -> Select:
+def visible_projects(actor: Actor, *, include_archived: bool = False) -> SelectOfScalar[Project]:
     return select(Project).where(visible_project_filter(actor, include_archived=include_archived))
 
 
@@ -148,14 +168,16 @@ def project_roles(session: Session, actor: Actor, project_ids: list[int]) -> dic
         .outerjoin(
             ProjectMembership,
             and_(
-                ProjectMembership.project_id == Project.id,
-                ProjectMembership.user_id == actor.user_id,
+                col(ProjectMembership.project_id) == Project.id,
+                col(ProjectMembership.user_id) == actor.user_id,
             ),
         )
-        .where(Project.id.in_(project_ids), Project.workspace_id == actor.workspace_id)  # type: ignore[union-attr]
+        .where(col(Project.id).in_(project_ids), Project.workspace_id == actor.workspace_id)
     )
     roles: dict[int, Role] = {}
     for project_id, archived_at, member_role in session.exec(query):
+        if project_id is None:  # a primary key, never NULL: narrows the type
+            continue
         if actor.is_admin:
             roles[project_id] = Role.ADMIN
         elif member_role and archived_at is None:
@@ -172,8 +194,8 @@ def project_scope(
         .outerjoin(
             ProjectMembership,
             and_(
-                ProjectMembership.project_id == Project.id,
-                ProjectMembership.user_id == actor.user_id,
+                col(ProjectMembership.project_id) == Project.id,
+                col(ProjectMembership.user_id) == actor.user_id,
             ),
         )
         .where(Project.id == project_id, Project.workspace_id == actor.workspace_id)
@@ -192,24 +214,46 @@ def project_scope(
     return scope
 
 
-def visible_tasks(scope: ProjectScope) -> Select:
-    return select(Task).where(Task.project_id == scope.project_id, scope.internal_filter(Task.internal))
+def visible_tasks(scope: ProjectScope) -> SelectOfScalar[Task]:
+    return select(Task).where(Task.project_id == scope.project_id, scope.internal_filter(col(Task.internal)))
 
 
-def visible_messages(scope: ProjectScope) -> Select:
+def visible_messages(scope: ProjectScope) -> SelectOfScalar[Message]:
     return select(Message).where(
         Message.project_id == scope.project_id,
-        Message.deleted_at.is_(None),  # type: ignore[union-attr]
-        scope.internal_filter(Message.internal),
+        col(Message.deleted_at).is_(None),
+        scope.internal_filter(col(Message.internal)),
     )
 
 
-def visible_files(scope: ProjectScope) -> Select:
+def visible_files(scope: ProjectScope) -> SelectOfScalar[StoredFile]:
+    """Live files of the project; internal ones for the firm's side, quarantined
+    ones for admins only (listed as such, downloadable by nobody)."""
     return select(StoredFile).where(
         StoredFile.project_id == scope.project_id,
-        StoredFile.deleted_at.is_(None),  # type: ignore[union-attr]
-        scope.internal_filter(StoredFile.internal),
+        col(StoredFile.deleted_at).is_(None),
+        scope.internal_filter(col(StoredFile.internal)),
+        scope.quarantine_filter(col(StoredFile.scan_status)),
     )
+
+
+def file_scope(
+    session: Session, actor: Actor, file_id: int, action: Action = Action.VIEW
+) -> tuple[ProjectScope, StoredFile]:
+    """A live file the actor may see, with its project scope; `action` checked
+    (renaming and deleting are the uploader's or a moderator's: `require_own_or_moderator`)."""
+    stored = session.get(StoredFile, file_id)
+    if stored is None or stored.deleted_at is not None:
+        raise NotFound("File not found.")
+    try:
+        scope = project_scope(session, actor, stored.project_id)
+    except NotFound:
+        raise NotFound("File not found.") from None
+    hidden = stored.internal and not scope.sees_internal
+    if hidden or (stored.scan_status == ScanStatus.QUARANTINED and not scope.sees_quarantine):
+        raise NotFound("File not found.")
+    scope.require(action)
+    return scope, stored
 
 
 def task_scope(
@@ -275,7 +319,7 @@ def project_people_filter(project_id: int, workspace_id: int) -> ColumnElement[b
     """Users who belong to a project: members and the workspace admins."""
     members = select(ProjectMembership.user_id).where(ProjectMembership.project_id == project_id)
     return and_(
-        User.workspace_id == workspace_id,
-        User.disabled_at.is_(None),  # type: ignore[union-attr]
-        or_(User.id.in_(members), User.is_admin == true()),  # type: ignore[union-attr]
+        col(User.workspace_id) == workspace_id,
+        col(User.disabled_at).is_(None),
+        or_(col(User.id).in_(members), col(User.is_admin) == true()),
     )

@@ -1,5 +1,5 @@
 """The words ReHome's data is spelled in: roles, task statuses and priorities,
-run statuses, audiences, notification levels and live event kinds.
+run statuses, audiences, notification levels, file scan states and live event kinds.
 
 Each is spelled once here; tables, validation models, the board, the admin
 filters and the assistant derive their lists from these enums, so adding a
@@ -80,6 +80,35 @@ class NotifyLevel(StrEnum):
     MUTE = "mute"
 
 
+class ScanStatus(StrEnum):
+    """Where a file is in the virus scan (F-08): only CLEAN and SKIPPED files are downloadable."""
+
+    PENDING = "pending"  # shown as "checking"
+    CLEAN = "clean"
+    QUARANTINED = "quarantined"  # clamd flagged it: listed to admins, downloadable by nobody
+    SKIPPED = "skipped"  # no CLAMD_URL configured
+
+    @property
+    def downloadable(self) -> bool:
+        return self in (ScanStatus.CLEAN, ScanStatus.SKIPPED)
+
+
+SCAN_STATUSES: tuple[str, ...] = tuple(status.value for status in ScanStatus)
+
+
+class FileKind(StrEnum):
+    """What a stored file is, by its sniffed content type: decides the preview and the icon."""
+
+    IMAGE = "image"
+    PDF = "pdf"
+    DOCUMENT = "document"  # word processing, presentations
+    SPREADSHEET = "spreadsheet"  # sheets and CSV
+    TEXT = "text"
+
+
+FILE_KINDS: tuple[str, ...] = tuple(kind.value for kind in FileKind)
+
+
 class EventKind(StrEnum):
     """Live events on the bus (F-10); each has a consumer in the realtime relays."""
 
@@ -91,6 +120,8 @@ class EventKind(StrEnum):
     MESSAGE_EDITED = "MessageEdited"
     MESSAGE_DELETED = "MessageDeleted"
     FILE_UPLOADED = "FileUploaded"
+    FILE_UPDATED = "FileUpdated"  # renamed, marked internal, scanned, thumbnail ready, attached
+    FILE_DELETED = "FileDeleted"
     AGENT_RUN_QUEUED = "AgentRunQueued"  # thread channel: show a run started elsewhere
     AGENT_MESSAGE_CREATED = "AgentMessageCreated"  # thread channel: a run stored its answer
     AGENT_SUMMARY_READY = "AgentSummaryReady"
@@ -98,4 +129,4 @@ class EventKind(StrEnum):
     PRESENCE_CHANGED = "PresenceChanged"
     TYPING = "Typing"
     NOTIFICATION_CREATED = "NotificationCreated"
-    SESSIONS_REVOKED = "SessionsRevoked"  # logout, password change, disabled: re-check now
+    ACCESS_CHANGED = "AccessChanged"  # user channel: sessions revoked, role or membership changed

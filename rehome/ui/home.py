@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
+from rehome.core.infra.db import session_scope
+from rehome.ui.guard import public, session_actor
 from rehome.ui.session import SessionState
 
 
 class HomeState(SessionState):
-    @rx.event
-    def route(self) -> rx.event.EventSpec:
-        target = "/projects" if self._actor() is not None else "/login"
+    @public
+    def route(self) -> EventSpec:
+        """Only whether the visitor's session is valid is read here."""
+        with session_scope() as db:
+            target = "/projects" if session_actor(self, db) is not None else "/login"
         return rx.redirect(target, replace=True)
 
 

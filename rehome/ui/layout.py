@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rehome.ui.components.links import post_js
+from rehome.ui.components.links import sign_out_js
 from rehome.ui.components.reconnecting import reconnecting_badge
 from rehome.ui.session import SessionState
 
@@ -73,7 +73,7 @@ def top_bar() -> rx.Component:
                     rx.menu.item(
                         "Sign out",
                         color="red",
-                        on_click=rx.call_script(post_js("/auth/logout")),
+                        on_click=rx.call_script(sign_out_js()),
                         id="sign-out",
                     ),
                 ),

@@ -1,29 +1,28 @@
-"""The signed-in user as seen by Reflex event handlers.
+"""The root of every page state: who the tree belongs to, and the top bar.
 
-Any client can call any event handler with any arguments and pick its own
-state token, so nothing about the user is trusted from state: every handler
-resolves the actor again from the HttpOnly session cookie that came with the
-websocket connection, and the core's access layer checks each id it is given.
+Reflex keeps each tab's state tree on the server under a token the client
+picks, and any client can call any handler. So nothing here is trusted on its
+own: `owner.OwnerBinding` binds the tree to the session on the socket before
+any event runs (and empties it when they differ), and `guard` resolves the
+actor again for every handler that touches tenant data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
-from typing import TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import reflex as rx
-from sqlmodel import Session
+from reflex_base.event import EventSpec
 
 from rehome.core import notifications
-from rehome.core.access import Actor
-from rehome.core.auth.sessions import resolve_session
-from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError, Invalid
 from rehome.settings import get_settings
+from rehome.ui.guard import public
 
-T = TypeVar("T")
+STALE = "!stale"  # an owner no session digest can equal: the next event empties the tree
+NOT_ADMIN = "The admin dashboard is for workspace admins only."
 
 
 def cookie_value(header: str, name: str) -> str | None:
@@ -36,56 +35,43 @@ def cookie_value(header: str, name: str) -> str | None:
 
 
 class SessionState(rx.State):
-    """Base of every page state: who is signed in, re-checked on each event."""
+    """Base of every page state; `_owner` is the digest of the session the tree
+    belongs to ("" for nobody), set only by `owner.OwnerBinding`."""
 
-    user_name: str = ""
-    user_is_admin: bool = False
-    unread: int = 0
-    flash: str = ""
+    user_name: rx.Field[str] = rx.field("")
+    user_is_admin: rx.Field[bool] = rx.field(False)
+    unread: rx.Field[int] = rx.field(0)
+    flash: rx.Field[str] = rx.field("")
+    _owner: str = ""
+    _bound: bool = False
 
     def _session_token(self) -> str | None:
         return cookie_value(self.router.headers.cookie, get_settings().session_cookie_name)
 
-    def _actor(self) -> Actor | None:
-        token = self._session_token()
-        if not token:
-            return None
-        with session_scope() as session:
-            return resolve_session(session, token)
-
-    def _sign_in_redirect(self) -> rx.event.EventSpec:
-        self.user_name, self.user_is_admin = "", False
+    def _signed_out(self) -> EventSpec:
+        """No valid session: forget whose tree this was (the next event empties
+        it) and go to sign-in, coming back here afterwards."""
+        self._owner = STALE
+        self.user_name, self.user_is_admin, self.unread = "", False, 0
         path = self.router.url.path or "/projects"
         return rx.redirect(f"/login?next={quote(path)}", replace=True)
 
-    def _remember(self, actor: Actor) -> None:
-        self.user_name, self.user_is_admin = actor.name, actor.is_admin
-        with session_scope() as session:
-            self.unread = notifications.unread_count(session, actor)
+    def _not_admin(self) -> Any:
+        self.user_is_admin = False
+        self.flash = NOT_ADMIN
+        return [rx.redirect("/projects", replace=True), rx.toast.warning(NOT_ADMIN)]
 
-    def _run(self, work: Callable[[Session], T]) -> T | None:
-        """Run core work in one transaction; a domain error becomes the flash."""
-        try:
-            with session_scope() as session:
-                result = work(session)
-        except DomainError as error:
-            self.flash = error.message
-            return None
-        self.flash = ""
-        return result
+    def _remember(self, ctx: Any) -> None:
+        """The top bar's name, admin link and unread count, for a page that opens."""
+        self.user_name, self.user_is_admin = ctx.actor.name, ctx.actor.is_admin
+        self.unread = notifications.unread_count(ctx.db, ctx.actor)
 
-    def _attempt(self, work: Callable[[Session], object]) -> bool:
-        """Run a change in one transaction; False (with the flash set) if refused."""
-        try:
-            with session_scope() as session:
-                work(session)
-        except DomainError as error:
-            self.flash = error.message
-            return False
-        self.flash = ""
-        return True
+    def _refused(self, error: DomainError) -> Any:
+        """What a guarded handler shows when the core refuses: the flash message."""
+        self.flash = error.message
+        return None
 
-    @rx.event
+    @public
     def dismiss_flash(self) -> None:
         self.flash = ""
 

@@ -22,11 +22,16 @@ def handler_name(state_cls: type, handler: str) -> str:
 async def call_handlers(
     app_url: str,
     cookie: str,
-    calls: list[tuple[str, dict[str, Any]]],
+    calls: list[tuple[Any, ...]],
     path: str = "/projects/",
     wait: float = 3.0,
+    token: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Send events as a browser tab would and collect every update pushed back."""
+    """Send events as a browser tab would and collect every update pushed back.
+
+    `token` reuses a tab's state token (one the browser kept in sessionStorage);
+    by default each call is a new tab. `calls` may also carry a path of their
+    own as a third item."""
     client = socketio.AsyncClient(reconnection=False)
     updates: list[dict[str, Any]] = []
 
@@ -36,7 +41,7 @@ async def call_handlers(
     client.on("event", on_event, namespace="/_event")
     headers = {"Cookie": cookie} if cookie else {}
     await client.connect(
-        f"{app_url}?token={uuid.uuid4()}",
+        f"{app_url}?token={token or uuid.uuid4()}",
         socketio_path="/_event",
         namespaces=["/_event"],
         transports=["websocket"],
@@ -44,10 +49,11 @@ async def call_handlers(
         wait_timeout=10,
     )
     try:
-        for name, payload in calls:
+        for call in calls:
+            name, payload, where = call[0], call[1], (call[2] if len(call) > 2 else path)
             await client.emit(
                 "event",
-                {"name": name, "payload": payload, "router_data": {"pathname": path, "asPath": path}},
+                {"name": name, "payload": payload, "router_data": {"pathname": where, "asPath": where}},
                 namespace="/_event",
             )
         await asyncio.sleep(wait)
@@ -78,3 +84,11 @@ def call_handlers_sync(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
     """Run `call_handlers` on its own thread (Playwright's sync API owns this one's loop)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, call_handlers(*args, **kwargs)).result()
+
+
+def hydrate_name() -> str:
+    """The event a (re)connecting tab sends first: Reflex answers it with the whole tree."""
+    import reflex as rx
+    from reflex_base.utils.format import format_event_handler
+
+    return format_event_handler(rx.State.event_handlers["hydrate"])

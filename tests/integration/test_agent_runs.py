@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from rehome.core.agent import governance, ledger, runner, stream, threads
-from rehome.core.agent.providers import cost_cents
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.infra import breaker
 from rehome.core.infra.db import session_scope
 from rehome.core.models import AgentMessage, AgentRun, DeadLetter, Message

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.world import ROLES, World, build_world
+from tests.world import ROLES, World, add_files, build_world
 
 TARGETS = ("p1", "p2", "q1")
 CAN_READ = {
@@ -23,6 +23,13 @@ CAN_READ = {
 }
 IS_ADMIN = {"admin", "admin_b"}
 USER_IN = {"p1": "team", "p2": "team", "q1": "client_b"}  # a user of the target's workspace
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A multipart body (file uploads) instead of JSON."""
+
+    files: dict[str, tuple[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ def _admin_only(role: str, target: str, ok: int) -> int:
 
 def _pid(w: World, t: str) -> int:
     return w.projects[t]
+
+
+def _staff(role: str) -> bool:
+    return role in ("admin", "team", "admin_b")
 
 
 ENDPOINTS = [
@@ -108,6 +119,54 @@ ENDPOINTS = [
         lambda r, t: _readable(r, t, 204, forbidden=r in ("client", "consultant")),
     ),
     Endpoint(
+        "list files",
+        lambda w, t: ("GET", f"/api/projects/{_pid(w, t)}/files", None),
+        lambda r, t: _readable(r, t, 200),
+    ),
+    Endpoint(
+        "upload file",
+        lambda w, t: ("POST", f"/api/projects/{_pid(w, t)}/files", Multipart({"file": ("n.txt", b"note\n")})),
+        lambda r, t: _readable(r, t, 201),
+    ),
+    Endpoint(
+        "get file", lambda w, t: ("GET", f"/api/files/{w.files[t]}", None), lambda r, t: _readable(r, t, 200)
+    ),
+    Endpoint(
+        "file url",
+        lambda w, t: ("GET", f"/api/files/{w.files[t]}/url", None),
+        lambda r, t: _readable(r, t, 200),
+    ),
+    Endpoint(
+        "rename file",
+        lambda w, t: ("PATCH", f"/api/files/{w.files[t]}", {"name": "Renamed.pdf"}),
+        lambda r, t: _readable(r, t, 200, forbidden=not _staff(r)),
+    ),
+    Endpoint(
+        "mark file internal",
+        lambda w, t: ("PATCH", f"/api/files/{w.files[t]}", {"internal": True}),
+        lambda r, t: _readable(r, t, 200, forbidden=not _staff(r)),
+    ),
+    Endpoint(
+        "delete file",
+        lambda w, t: ("DELETE", f"/api/files/{w.files[t]}", None),
+        lambda r, t: _readable(r, t, 204, forbidden=not _staff(r)),
+    ),
+    Endpoint(
+        "task files",
+        lambda w, t: ("GET", f"/api/tasks/{w.tasks[t]}/files", None),
+        lambda r, t: _readable(r, t, 200),
+    ),
+    Endpoint(
+        "attach file to task",
+        lambda w, t: ("POST", f"/api/tasks/{w.tasks[t]}/files/{w.files[t]}", None),
+        lambda r, t: _readable(r, t, 200, forbidden=r == "client"),
+    ),
+    Endpoint(
+        "detach file from task",
+        lambda w, t: ("DELETE", f"/api/tasks/{w.tasks[t]}/files/{w.files[t]}", None),
+        lambda r, t: _readable(r, t, 204, forbidden=r == "client"),
+    ),
+    Endpoint(
         "edit project",
         lambda w, t: ("PATCH", f"/api/projects/{_pid(w, t)}", {"name": "Renamed"}),
         lambda r, t: _admin_only(r, t, 200),
@@ -155,7 +214,13 @@ ENDPOINTS = [
 
 @pytest.fixture
 def world(any_db: str) -> World:
-    return build_world()
+    return add_files(build_world())
+
+
+def _send(client, method: str, path: str, body: Any, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    if isinstance(body, Multipart):
+        return client.request(method, path, files=body.files, headers=headers)
+    return client.request(method, path, json=body, headers=headers)
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -163,7 +228,7 @@ def world(any_db: str) -> World:
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_matrix(client, world: World, endpoint: Endpoint, role: str, target: str) -> None:
     method, path, body = endpoint.request(world, target)
-    response = client.request(method, path, json=body, headers=world.auth(role))
+    response = _send(client, method, path, body, world.auth(role))
     expected = endpoint.expect(role, target)
     assert response.status_code == expected, (role, target, response.text)
     if expected >= 400:
@@ -178,7 +243,7 @@ def test_every_endpoint_needs_a_valid_token(client, world: World, role: str) -> 
     for endpoint in ENDPOINTS:
         method, path, body = endpoint.request(world, "p1")
         for headers in ({}, {"Authorization": "Bearer rh_not-a-real-token"}, {"Authorization": "Basic abc"}):
-            response = client.request(method, path, json=body, headers=headers)
+            response = _send(client, method, path, body, headers)
             assert response.status_code == 401, (endpoint.name, headers)
 
 
@@ -241,3 +306,26 @@ def test_user_and_activity_lists_stay_in_the_workspace(client, world: World) -> 
     for role in ("team", "client", "outsider"):
         assert client.get("/api/users", headers=world.auth(role)).status_code == 403
         assert client.get("/api/activity", headers=world.auth(role)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin", {"p1", "p1_internal", "p1_client"}),
+        ("team", {"p1", "p1_internal", "p1_client"}),
+        ("consultant", {"p1", "p1_internal", "p1_client"}),
+        ("client", {"p1", "p1_client"}),
+    ],
+)
+def test_file_lists_are_exact_and_clients_get_no_internal_files(
+    client, world: World, role: str, expected: set
+) -> None:
+    pid = world.projects["p1"]
+    items = client.get(f"/api/projects/{pid}/files", headers=world.auth(role)).json()["items"]
+    assert {f["id"] for f in items} == {world.files[k] for k in expected}
+    internal = world.files["p1_internal"]
+    for path in (f"/api/files/{internal}", f"/api/files/{internal}/url"):
+        status = client.get(path, headers=world.auth(role)).status_code
+        assert status == (404 if role == "client" else 200)
+    on_task = client.get(f"/api/tasks/{world.tasks['p1']}/files", headers=world.auth(role)).json()
+    assert [f["id"] for f in on_task] == [world.files["p1"]]

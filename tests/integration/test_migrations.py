@@ -69,14 +69,15 @@ def test_reflex_db_migrate_on_sqlite(tmp_path) -> None:
 def test_reflex_db_migrate_on_postgres(pg_template: str) -> None:
     import psycopg
 
-    admin = pg_template.rsplit("/", 1)[0] + "/postgres"
-    url = pg_template.rsplit("/", 1)[0] + "/rehome_migrate_test"
+    server, test_db = pg_template.rsplit("/", 1)
+    fresh = f"{test_db}_migrate"  # beside the suite's own database, so parallel suites never share it
+    admin, url = f"{server}/postgres", f"{server}/{fresh}"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS rehome_migrate_test WITH (FORCE)")
-        conn.execute("CREATE DATABASE rehome_migrate_test")
+        conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{fresh}"')
     try:
         _reflex_migrate(url)
         _assert_schema(url)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS rehome_migrate_test WITH (FORCE)")
+            conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from rehome.core.agent import governance, lease, ledger, runner, shutdown, stream, sweeper, threads
-from rehome.core.agent.providers import cost_cents
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.infra import jobs
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import session_scope

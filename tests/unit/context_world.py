@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from uuid import uuid4
 
 from rehome.core.agent.context import build_context
 from rehome.core.agent.types import BuiltContext
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import session_scope
-from rehome.core.models import Message, StoredFile, Task, TaskEvent
-from tests.world import World, build_world
+from rehome.core.models import Message, Task, TaskEvent
+from tests.world import World, build_world, stored_file
 
 CANARIES = ("CANARY-INT", "CANARY-P2", "CANARY-WS", "CANARY-DEL", "CANARY-NOTE")
 INJECTION = (
@@ -56,31 +55,15 @@ def context_world() -> World:
                     to_status="done",
                 ),
                 TaskEvent(task_id=world.tasks["q1"], project_id=q1, from_status="todo", to_status="done"),
-                stored_file(p1, team, "plan.pdf"),
-                stored_file(p1, team, "CANARY-INT margins.xlsx", internal=True),
-                stored_file(p2, team, "CANARY-P2.pdf"),
-                stored_file(q1, world.users["client_b"], "CANARY-WS.pdf"),
-                stored_file(p1, client, "CANARY-DEL old.pdf", deleted=True),
+                stored_file(world, "p1", "team", "plan.pdf"),
+                stored_file(world, "p1", "team", "CANARY-INT margins.xlsx", internal=True),
+                stored_file(world, "p2", "team", "CANARY-P2.pdf"),
+                stored_file(world, "q1", "client_b", "CANARY-WS.pdf"),
+                stored_file(world, "p1", "client", "CANARY-DEL old.pdf", deleted=True),
                 Message(project_id=p1, author_id=client, body="gone CANARY-DEL", deleted_at=utcnow()),
             ]
         )
     return world
-
-
-def stored_file(
-    project_id: int, user_id: int, name: str, *, internal: bool = False, deleted: bool = False
-) -> StoredFile:
-    return StoredFile(
-        project_id=project_id,
-        uploaded_by=user_id,
-        name=name,
-        content_type="application/pdf",
-        size_bytes=2048,
-        sha256="0" * 64,
-        storage_key=f"k/{project_id}/{uuid4().hex}",
-        internal=internal,
-        deleted_at=utcnow() if deleted else None,
-    )
 
 
 def build(

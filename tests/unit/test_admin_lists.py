@@ -23,6 +23,7 @@ from rehome.core.tasks import delete_task
 from rehome.core.tasks.admin_list import list_tasks_admin
 from rehome.core.workspace.overview import overview, project_options, user_options
 from rehome.core.workspace.user_list import list_users_admin
+from rehome.core.workspace.users import list_users
 from tests.support import recorded_queries
 from tests.world import World, build_world
 
@@ -145,6 +146,13 @@ def test_search_text_is_taken_literally(world: World) -> None:
     assert _admin(world, list_projects_admin, q="\\").total == 0
     long = _admin(world, list_projects_admin, q="kitchen" + "x" * 500)
     assert long.total == 0  # capped to 100 characters, not refused
+
+
+def test_rest_user_search_takes_text_literally(world: World) -> None:
+    """`GET /api/users?q=` (users.list_users): `%` and `_` are characters, not wildcards."""
+    assert [u.name for u in _admin(world, list_users, q="Team").items] == ["Team"]
+    assert _admin(world, list_users, q="%").items == []
+    assert _admin(world, list_users, q="T_am").items == []
 
 
 def test_restore_project_is_logged_and_needs_an_archived_project(world: World) -> None:

@@ -12,8 +12,8 @@ from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import session_scope
 from rehome.core.models import Message, MessageMention, Task, TaskEvent
 from tests.support import recorded_queries
-from tests.unit.context_world import build, context_world, ids, stored_file
-from tests.world import World
+from tests.unit.context_world import build, context_world, ids
+from tests.world import World, stored_file
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ def _grow(world: World, count: int) -> None:
                     for t in tasks
                 ),
                 *(MessageMention(message_id=int(m.id or 0), user_id=team) for m in messages[::2]),
-                *(stored_file(p1, team, f"f{i}.pdf") for i in range(count)),
+                *(stored_file(world, "p1", "team", f"f{i}.pdf") for i in range(count)),
             ]
         )
 

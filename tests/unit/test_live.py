@@ -90,7 +90,7 @@ def test_internal_typing_is_not_shown_to_clients(world) -> None:
 def test_revocation_and_project_changes_force_a_recheck(world) -> None:
     viewer = _viewer(world, "consultant")
     assert not live.needs_recheck(viewer, [])
-    revoked = bus.BusEvent("user:1", "1-0", EventKind.SESSIONS_REVOKED, {})
+    revoked = bus.BusEvent("user:1", "1-0", EventKind.ACCESS_CHANGED, {})
     assert live.needs_recheck(viewer, [revoked])
     from rehome.core.projects.members import remove_member
 

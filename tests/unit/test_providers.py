@@ -9,14 +9,9 @@ import time
 
 import pytest
 
-from rehome.core.agent.providers import (
-    DEFAULT_PRICE,
-    PRICES,
-    cost_cents,
-    make_provider,
-    parse_retry_after,
-    price_for,
-)
+from rehome.core.agent.providers import make_provider
+from rehome.core.agent.providers.http import parse_retry_after
+from rehome.core.agent.providers.prices import DEFAULT_PRICE, PRICES, cost_cents, price_for
 from rehome.core.agent.types import (
     ProviderError,
     StreamEvent,

@@ -59,6 +59,6 @@ def test_event_kinds_are_the_spec_names() -> None:
 def test_statuses_are_spelled_once() -> None:
     assert STATUSES == TASK_STATUSES == ("backlog", "todo", "in_progress", "blocked", "done")
     assert STATUS_LABELS["in_progress"] == TaskStatus.IN_PROGRESS.label == "In progress"
-    expected = "status IN ('backlog', 'todo', 'in_progress', 'blocked', 'done')"
-    assert one_of("status", TASK_STATUSES) == expected
+    in_list = "status IN ('backlog', 'todo', 'in_progress', 'blocked', 'done')"
+    assert one_of("status", TASK_STATUSES) == in_list
     assert PRIORITIES == ("low", "normal", "high", "urgent")

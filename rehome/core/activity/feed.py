@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import (
     Actor,
@@ -67,7 +67,7 @@ def describe_activity(session: Session, actor: Actor, entries: list[ActivityOut]
     projects = dict(
         session.exec(
             select(Project.id, Project.name).where(
-                and_(Project.id.in_(project_ids), Project.workspace_id == actor.workspace_id)  # type: ignore[union-attr]
+                and_(col(Project.id).in_(project_ids), col(Project.workspace_id) == actor.workspace_id)
             )
         ).all()
         if project_ids
@@ -76,7 +76,7 @@ def describe_activity(session: Session, actor: Actor, entries: list[ActivityOut]
     people = dict(
         session.exec(
             select(User.id, User.name).where(
-                User.id.in_(user_ids),  # type: ignore[union-attr]
+                col(User.id).in_(user_ids),
                 User.workspace_id == actor.workspace_id,
             )
         ).all()

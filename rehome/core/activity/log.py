@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
@@ -68,8 +68,8 @@ def list_activity(
     if action:
         query = query.where(ActivityLog.action == action)
     if before_id:
-        query = query.where(ActivityLog.id < before_id)  # type: ignore[operator]
-    rows = session.exec(query.order_by(ActivityLog.id.desc()).limit(limit + 1)).all()  # type: ignore[union-attr]
+        query = query.where(col(ActivityLog.id) < before_id)
+    rows = session.exec(query.order_by(col(ActivityLog.id).desc()).limit(limit + 1)).all()
     names = user_names(session, (r.actor_id for r in rows))
     items = [
         ActivityOut(

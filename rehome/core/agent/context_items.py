@@ -13,14 +13,17 @@ the number of queries never depends on the project's size.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, null, or_
+from sqlalchemy import ColumnElement, Select, String, and_, func, null, or_, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.access import (
+    ProjectScope,
     internal_visible,
     project_people_filter,
     visible_files,
@@ -42,6 +45,7 @@ from rehome.core.agent.context_rows import (
     stamp,
 )
 from rehome.core.infra.clock import today
+from rehome.core.infra.db import exec_rows
 from rehome.core.models import (
     Message,
     MessageMention,
@@ -52,6 +56,7 @@ from rehome.core.models import (
     TaskEvent,
     User,
 )
+from rehome.core.vocab import ScanStatus, TaskStatus
 
 # Windows: generous for any realistic budget, small enough to stay fast.
 MESSAGE_WINDOW = 400
@@ -62,6 +67,7 @@ EVENT_WINDOW = 200
 FILE_WINDOW = 100
 PEOPLE_CAP = 40
 PROJECT_CAP = 100
+_SCAN_FLAGS = {ScanStatus.PENDING: " | being checked for viruses", ScanStatus.QUARANTINED: " | quarantined"}
 
 
 def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
@@ -70,31 +76,39 @@ def _visible(lens: Lens, model: Any) -> ColumnElement[bool]:
     `visible_project_filter` projects (joined by `_narrow`), internal ones as
     `internal_visible` allows, never deleted ones."""
     if lens.scope is not None:
-        visible = {Task: visible_tasks, Message: visible_messages, StoredFile: visible_files}[model]
-        return visible(lens.scope).whereclause
+        visible: dict[type, Callable[[ProjectScope], SelectOfScalar[Any]]] = {
+            Task: visible_tasks,
+            Message: visible_messages,
+            StoredFile: visible_files,
+        }
+        clause = visible[model](lens.scope).whereclause
+        assert clause is not None  # the visible_* selects always filter
+        return clause
     conditions = [
         visible_project_filter(lens.actor),
         internal_visible(lens.actor, model.project_id, model.internal),
     ]
     if model is not Task:
         conditions.append(model.deleted_at.is_(None))
+    if model is StoredFile and not lens.actor.is_admin:  # (the workspace view is for admins anyway)
+        conditions.append(col(StoredFile.scan_status) != ScanStatus.QUARANTINED.value)
     return and_(*conditions)
 
 
 def _narrow(lens: Lens, model: Any, *columns: Any) -> Select:
     """`columns` of the reader's visible `model` rows, as plain rows; the
     project's name rides along where rows are joined to their project."""
-    project = (Project.name if lens.workspace else null()).label("project")
+    project = (col(Project.name) if lens.workspace else null()).label("project")
     query = sa_select(*columns, project).select_from(model)
     if lens.workspace:
-        query = query.join(Project, Project.id == model.project_id)
+        query = query.join(Project, col(Project.id) == model.project_id)
     return query.where(_visible(lens, model))
 
 
 def _select(lens: Lens, model: Any, person: Any, *columns: Any) -> Select:
     """`columns` of visible `model` rows with the linked person's name (`who`)."""
-    query = _narrow(lens, model, *columns, model.project_id, User.name.label("who"))
-    return query.outerjoin(User, User.id == person)
+    query = _narrow(lens, model, *columns, model.project_id, col(User.name).label("who"))
+    return query.outerjoin(User, col(User.id) == person)
 
 
 def _where(lens: Lens, row: Any) -> tuple[str, dict[str, Any]]:
@@ -107,13 +121,15 @@ def fetch_messages(session: Session, lens: Lens, *, mentions: bool) -> list[Cand
     me = lens.actor.user_id
     query = _select(
         lens, Message, Message.author_id, Message.id, Message.body, Message.internal, Message.created_at
-    ).outerjoin(MessageMention, (MessageMention.message_id == Message.id) & (MessageMention.user_id == me))
-    query = query.add_columns(MessageMention.user_id.label("mention"))  # type: ignore[attr-defined]
+    ).outerjoin(
+        MessageMention, and_(col(MessageMention.message_id) == Message.id, col(MessageMention.user_id) == me)
+    )
+    query = query.add_columns(col(MessageMention.user_id).label("mention"))
     if mentions:
-        query = query.where(MessageMention.user_id == me)
+        query = query.where(col(MessageMention.user_id) == me)
     limit = MENTION_WINDOW if mentions else MESSAGE_WINDOW
     out = []
-    for r in session.exec(query.order_by(Message.id.desc()).limit(limit)):  # type: ignore[union-attr]
+    for r in exec_rows(session, query.order_by(col(Message.id).desc()).limit(limit)):
         author = r.who or "Former member"
         where, data = _where(lens, r)
         flags = (" | mentions you" if r.mention else "") + (" | internal" if r.internal else "")
@@ -138,7 +154,7 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
     Internal notes and costs are not even read for a role that may not see them.
     """
     notes = func.substr(Task.internal_notes, 1, NOTES_CHARS + 1) if lens.sees_internal else null()
-    cost = Task.cost_cents if lens.sees_costs else null()
+    cost = col(Task.cost_cents) if lens.sees_costs else null()
     description = func.substr(Task.description, 1, DESCRIPTION_CHARS + 1)
     columns = (Task.id, Task.title, Task.status, Task.priority, Task.assignee_id, Task.due_date)
     query = _select(
@@ -154,12 +170,15 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
     )
     now = today()
     if attention:
-        overdue = Task.due_date < now  # type: ignore[operator]
-        query = query.where(Task.status != "done", or_(Task.status == "blocked", overdue))
+        late = col(Task.due_date) < now
+        query = query.where(
+            col(Task.status) != TaskStatus.DONE, or_(col(Task.status) == TaskStatus.BLOCKED, late)
+        )
     limit = ATTENTION_WINDOW if attention else TASK_WINDOW
     out = []
-    for r in session.exec(query.order_by(Task.updated_at.desc(), Task.id.desc()).limit(limit)):  # type: ignore[attr-defined,union-attr]
-        overdue = r.due_date is not None and r.status != "done" and r.due_date < now
+    newest = (col(Task.updated_at).desc(), col(Task.id).desc())
+    for r in exec_rows(session, query.order_by(*newest).limit(limit)):
+        overdue = r.due_date is not None and r.status != TaskStatus.DONE and r.due_date < now
         where, data = _where(lens, r)
         parts = [f"[T-{r.id}] task{where}", f"status: {r.status}", f"priority: {r.priority}"]
         if r.due_date is not None:
@@ -192,17 +211,19 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
 def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
     """Recent status changes of tasks the reader may see (never of internal ones for a client)."""
     query = (
-        _narrow(lens, Task, Task.project_id, Task.title, User.name.label("who"))
-        .join(TaskEvent, TaskEvent.task_id == Task.id)
-        .outerjoin(User, User.id == TaskEvent.actor_id)
-        .add_columns(TaskEvent.id, TaskEvent.task_id, TaskEvent.from_status, TaskEvent.to_status)
-        .add_columns(TaskEvent.created_at)
-        .where(TaskEvent.kind == "status", TaskEvent.project_id == Task.project_id)
+        _narrow(lens, Task, Task.project_id, Task.title, col(User.name).label("who"))
+        .join(TaskEvent, col(TaskEvent.task_id) == Task.id)
+        .outerjoin(User, col(User.id) == TaskEvent.actor_id)
+        .add_columns(
+            col(TaskEvent.id), col(TaskEvent.task_id), col(TaskEvent.from_status), col(TaskEvent.to_status)
+        )
+        .add_columns(col(TaskEvent.created_at))
+        .where(col(TaskEvent.kind) == "status", col(TaskEvent.project_id) == Task.project_id)
     )
     if lens.scope is not None:
-        query = query.where(TaskEvent.project_id == lens.scope.project_id)
+        query = query.where(col(TaskEvent.project_id) == lens.scope.project_id)
     out = []
-    for r in session.exec(query.order_by(TaskEvent.id.desc()).limit(EVENT_WINDOW)):  # type: ignore[union-attr]
+    for r in exec_rows(session, query.order_by(col(TaskEvent.id).desc()).limit(EVENT_WINDOW)):
         who, ref = r.who or "Someone", f"T-{r.task_id}"
         where, data = _where(lens, r)
         text = (
@@ -223,25 +244,21 @@ def fetch_events(session: Session, lens: Lens) -> list[Candidate]:
 
 
 def fetch_files(session: Session, lens: Lens) -> list[Candidate]:
-    columns = (StoredFile.id, StoredFile.name, StoredFile.content_type, StoredFile.size_bytes)
-    query = _select(lens, StoredFile, StoredFile.uploaded_by, *columns, StoredFile.internal)
-    query = query.add_columns(StoredFile.created_at)
+    """Names and metadata, never content (scan states: `_SCAN_FLAGS`)."""
+    f = StoredFile
+    columns = (f.id, f.name, f.kind, f.content_type, f.size_bytes, f.internal, f.scan_status, f.created_at)
+    query = _select(lens, StoredFile, StoredFile.uploaded_by, *columns)
     out = []
-    for r in session.exec(query.order_by(StoredFile.id.desc()).limit(FILE_WINDOW)):  # type: ignore[union-attr]
+    for r in exec_rows(session, query.order_by(col(StoredFile.id).desc()).limit(FILE_WINDOW)):
         where, data = _where(lens, r)
+        state = _SCAN_FLAGS.get(r.scan_status, "")
         text = (
             f"[F-{r.id}] file{where} | at: {stamp(r.created_at)} | by: {quote(r.who or 'Former member')}"
-            f" | size: {size(r.size_bytes)}{' | internal' if r.internal else ''}"
+            f" | {r.kind} | size: {size(r.size_bytes)}{' | internal' if r.internal else ''}{state}"
             f" | type: {quote(r.content_type)} | name: {quote(r.name)}"
         )
-        data.update(
-            name=r.name,
-            content_type=r.content_type,
-            size_bytes=r.size_bytes,
-            created_at=iso(r.created_at),
-            uploaded_by=r.who,
-            internal=r.internal,
-        )
+        data.update({k: getattr(r, k) for k in ("name", "kind", "content_type", "size_bytes", "internal")})
+        data.update(created_at=iso(r.created_at), uploaded_by=r.who, scan_status=r.scan_status)
         out.append(Candidate("file", r.id, f"F-{r.id}", text, data, r.created_at))
     return out
 
@@ -251,7 +268,7 @@ def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
     if lens.scope is not None:
         projects = [lens.scope.project]
     else:
-        newest = (Project.updated_at.desc(), Project.id.desc())  # type: ignore[attr-defined,union-attr]
+        newest = (col(Project.updated_at).desc(), col(Project.id).desc())
         query = select(Project).where(visible_project_filter(lens.actor)).order_by(*newest)
         projects = list(session.exec(query.limit(PROJECT_CAP)))
     out = []
@@ -278,22 +295,23 @@ def fetch_people(session: Session, lens: Lens) -> list[Candidate]:
     """Who is in the project (members and workspace admins), or the workspace's
     people; contacts of others only for roles that see contacts."""
     me = lens.actor.user_id
-    columns = (User.id, User.name, User.email, User.phone, User.is_admin)
+    columns = (col(User.id), col(User.name), col(User.email), col(User.phone), col(User.is_admin))
     if lens.scope is not None:
         pid = lens.scope.project_id
-        member = (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == pid)
+        member = and_(col(ProjectMembership.user_id) == User.id, col(ProjectMembership.project_id) == pid)
         query = (
-            select(*columns, ProjectMembership.role)
+            sa_select(*columns, col(ProjectMembership.role))
             .outerjoin(ProjectMembership, member)
             .where(project_people_filter(pid, lens.actor.workspace_id))
         )
     else:
-        query = select(*columns, null().label("role")).where(
-            User.workspace_id == lens.actor.workspace_id,
-            User.disabled_at.is_(None),  # type: ignore[union-attr]
+        no_role = type_coerce(null(), String).label("role")  # NULL, typed like the role column
+        query = sa_select(*columns, no_role).where(
+            col(User.workspace_id) == lens.actor.workspace_id,
+            col(User.disabled_at).is_(None),
         )
     out = []
-    for r in session.exec(query.order_by(User.name, User.id).limit(PEOPLE_CAP)):  # type: ignore[arg-type]
+    for r in exec_rows(session, query.order_by(col(User.name), col(User.id)).limit(PEOPLE_CAP)):
         role = "admin" if r.is_admin else (r.role or "member")
         show = lens.sees_contacts or r.id == me
         email, phone = (r.email, r.phone) if show else (None, None)

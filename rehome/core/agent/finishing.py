@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from rehome.core.agent import governance, stream
 from rehome.core.agent.context import estimate_tokens
 from rehome.core.agent.prompt import citation_links, clean_citations
-from rehome.core.agent.providers import cost_cents
+from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import retry_db, session_scope
 from rehome.core.infra.kv import get_redis, redis_errors, retry_redis

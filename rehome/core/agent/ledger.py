@@ -8,12 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin
 from rehome.core.agent import governance, lease, stream
 from rehome.core.agent.finishing import finish_orphan
-from rehome.core.agent.threads import RunOut, run_out, thread_scope
+from rehome.core.agent.thread_views import RunOut, run_out
+from rehome.core.agent.threads import thread_scope
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import NotFound
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
@@ -45,7 +46,7 @@ def cancel_run(session: Session, actor: Actor, run_id: int) -> RunOut:
     stream.request_cancel(run_id)
     cancelled = session.exec(
         update(AgentRun)
-        .where(AgentRun.id == run_id, AgentRun.status == RunStatus.QUEUED)
+        .where(col(AgentRun.id) == run_id, col(AgentRun.status) == RunStatus.QUEUED)
         .values(status=RunStatus.CANCELLED, finished_at=utcnow())
     )
     if cancelled.rowcount:
@@ -72,14 +73,14 @@ def list_runs(
     limit = max(1, min(limit, MAX_LIMIT))
     query = select(AgentRun).where(AgentRun.workspace_id == actor.workspace_id)
     if project_id:
-        query = query.join(AgentThread, AgentThread.id == AgentRun.thread_id).where(  # type: ignore[arg-type]
+        query = query.join(AgentThread, col(AgentThread.id) == AgentRun.thread_id).where(
             AgentThread.project_id == project_id
         )
     if user_id:
         query = query.where(AgentRun.user_id == user_id)
     if before_id:
-        query = query.where(AgentRun.id < before_id)  # type: ignore[operator]
-    rows = session.exec(query.order_by(AgentRun.id.desc()).limit(limit + 1)).all()  # type: ignore[union-attr]
+        query = query.where(col(AgentRun.id) < before_id)
+    rows = session.exec(query.order_by(col(AgentRun.id).desc()).limit(limit + 1)).all()
     return page_of([run_out(r) for r in rows], limit, lambda r: r.id)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.agent.types import BuiltContext, ChatTurn, ProviderRequest
@@ -48,7 +48,11 @@ def build_request(
         f"{SYSTEM_PROMPT}\n\nToday is {today().isoformat()}. You are answering {asker.name} "
         f"({role}) about {scope}.\n\n{context.text}"
     )
-    turns = [ChatTurn(m.role, m.content) for m in history if m.role in ("user", "assistant") and m.content]  # type: ignore[arg-type]
+    turns = [
+        ChatTurn("user" if m.role == "user" else "assistant", m.content)
+        for m in history
+        if m.role in ("user", "assistant") and m.content
+    ]
     turns.append(ChatTurn("user", question))
     return ProviderRequest(
         model=model,
@@ -101,7 +105,7 @@ def citation_links(session: Session, refs: list[str]) -> dict[str, str]:
         ("F", StoredFile, "/projects/{p}?tab=files&file={i}"),
     ):
         if ids[kind]:
-            rows = session.exec(select(model.id, model.project_id).where(model.id.in_(ids[kind])))  # type: ignore[attr-defined]
+            rows = session.exec(select(model.id, model.project_id).where(col(model.id).in_(ids[kind])))
             links.update({f"{kind}-{i}": url.format(p=p, i=i) for i, p in rows})
     return links
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from rehome.core.agent import stream
 from rehome.core.infra.clock import utcnow
@@ -22,7 +22,7 @@ MESSAGE = "Hello, streaming! Tiles arrive Thursday 🏠."
 def _run_row() -> tuple[int, int]:
     """A thread and a running run in the first workspace (made if the database is empty)."""
     with session_scope() as session:
-        workspace = session.exec(select(Workspace).order_by(Workspace.id)).first()  # type: ignore[arg-type]
+        workspace = session.exec(select(Workspace).order_by(col(Workspace.id))).first()
         if workspace is None:
             workspace = Workspace(name="Smoke test", slug="smoke-test")
             session.add(workspace)

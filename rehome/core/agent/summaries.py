@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, project_scope, require_admin
 from rehome.core.infra.errors import NotFound
@@ -35,9 +35,9 @@ def project_summaries(session: Session, actor: Actor, project_id: int, limit: in
     audiences = ["participant", "client"] if scope.sees_internal else ["client"]
     rows = session.exec(
         select(ProjectSummary)
-        .where(ProjectSummary.project_id == project_id, ProjectSummary.audience.in_(audiences))  # type: ignore[attr-defined]
-        .order_by(ProjectSummary.id.desc())
-        .limit(limit)  # type: ignore[union-attr]
+        .where(ProjectSummary.project_id == project_id, col(ProjectSummary.audience).in_(audiences))
+        .order_by(col(ProjectSummary.id).desc())
+        .limit(limit)
     ).all()
     return [_out(r) for r in rows]
 
@@ -50,8 +50,8 @@ def workspace_summaries(
         raise NotFound("Workspace not found.")
     rows = session.exec(
         select(ProjectSummary)
-        .where(ProjectSummary.workspace_id == workspace_id, ProjectSummary.project_id.is_(None))  # type: ignore[union-attr]
-        .order_by(ProjectSummary.id.desc())
-        .limit(limit)  # type: ignore[union-attr]
+        .where(ProjectSummary.workspace_id == workspace_id, col(ProjectSummary.project_id).is_(None))
+        .order_by(col(ProjectSummary.id).desc())
+        .limit(limit)
     ).all()
     return [_out(r) for r in rows]

@@ -23,13 +23,14 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import select
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 
 from rehome.core.agent import lease
 from rehome.core.agent.finishing import finish_orphan
 from rehome.core.infra import jobs
 from rehome.core.infra.clock import utcnow
-from rehome.core.infra.db import session_scope
+from rehome.core.infra.db import exec_rows, session_scope
 from rehome.core.infra.kv import get_redis, redis_errors
 from rehome.core.models import AgentRun
 from rehome.core.vocab import ACTIVE_RUN_STATUSES, RunStatus
@@ -103,12 +104,19 @@ def sweep() -> dict[str, int]:
 
 def _active() -> list[tuple[int, str, int, datetime, datetime | None]]:
     with session_scope() as session:
-        rows = session.exec(
-            select(AgentRun.id, AgentRun.status, AgentRun.attempts, AgentRun.created_at, AgentRun.started_at)
-            .where(AgentRun.status.in_(list(ACTIVE_RUN_STATUSES)))  # type: ignore[attr-defined]
-            .order_by(AgentRun.id)  # type: ignore[arg-type]
+        query = (
+            sa_select(
+                col(AgentRun.id),
+                col(AgentRun.status),
+                col(AgentRun.attempts),
+                col(AgentRun.created_at),
+                col(AgentRun.started_at),
+            )
+            .where(col(AgentRun.status).in_(list(ACTIVE_RUN_STATUSES)))
+            .order_by(col(AgentRun.id))
             .limit(1000)
-        ).all()
+        )
+        rows = exec_rows(session, query).all()
     return [(int(r[0] or 0), str(r[1]), int(r[2]), r[3], r[4]) for r in rows]
 
 

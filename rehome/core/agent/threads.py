@@ -4,23 +4,31 @@ queued run that the worker executes after commit."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
 from rehome.core.activity import log as audit
 from rehome.core.agent import governance, sweeper
 from rehome.core.agent.context import build_context, estimate_tokens
 from rehome.core.agent.prompt import SYSTEM_PROMPT
-from rehome.core.agent.providers import cost_cents
+from rehome.core.agent.providers.prices import cost_cents
+from rehome.core.agent.redact import cited_refs, redact, visible_refs
+from rehome.core.agent.thread_views import (
+    AgentMessageOut,
+    AskOut,
+    RunOut,
+    ThreadOut,
+    message_out,
+    run_out,
+    thread_out,
+)
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import on_commit
 from rehome.core.infra.errors import Forbidden, NotFound
 from rehome.core.models import AgentMessage, AgentRun, AgentThread
 from rehome.core.realtime import events
-from rehome.core.vocab import Audience, EventKind
+from rehome.core.vocab import Audience, EventKind, Role
 from rehome.settings import get_settings
 
 HISTORY_TURNS = 12  # earlier turns sent with a question
@@ -35,77 +43,6 @@ class ThreadIn(BaseModel):
 class QuestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     content: str = Field(min_length=1, max_length=4000)
-
-
-class ThreadOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    project_id: int | None
-    audience: str
-    title: str
-    status: str
-    created_by: int | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class AgentMessageOut(BaseModel):
-    id: int
-    thread_id: int
-    role: str
-    content: str
-    run_id: int | None
-    stopped: bool
-    refs: list[str]
-    links: dict[str, str]  # where each cited item lives in the app
-    created_at: datetime
-
-
-class RunOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    thread_id: int
-    status: str
-    provider: str
-    model: str
-    tokens_in: int
-    tokens_out: int
-    cost_cents: float
-    estimate_cents: float
-    error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-
-class AskOut(BaseModel):
-    run: RunOut
-    message: AgentMessageOut
-    warning: str
-
-
-def thread_out(t: AgentThread) -> ThreadOut:
-    return ThreadOut.model_validate(t)
-
-
-def message_out(m: AgentMessage) -> AgentMessageOut:
-    meta = m.meta or {}
-    return AgentMessageOut(
-        id=int(m.id or 0),
-        thread_id=m.thread_id,
-        role=m.role,
-        content=m.content,
-        run_id=meta.get("run_id"),
-        stopped=bool(meta.get("stopped")),
-        refs=list(meta.get("refs", [])),
-        links=dict(meta.get("links", {})),
-        created_at=m.created_at,
-    )
-
-
-def run_out(r: AgentRun) -> RunOut:
-    return RunOut.model_validate(r)
 
 
 def create_thread(session: Session, actor: Actor, project_id: int | None, data: ThreadIn) -> ThreadOut:
@@ -142,10 +79,10 @@ def list_threads(
             AgentThread.created_by == actor.user_id,
             AgentThread.project_id == project_id
             if project_id is not None
-            else AgentThread.project_id.is_(None),  # type: ignore[union-attr]
+            else col(AgentThread.project_id).is_(None),
             AgentThread.audience == audience,
         )
-        .order_by(AgentThread.updated_at.desc(), AgentThread.id.desc())  # type: ignore[attr-defined]
+        .order_by(col(AgentThread.updated_at).desc(), col(AgentThread.id).desc())
         .limit(50)
     ).all()
     return [thread_out(t) for t in rows]
@@ -180,20 +117,35 @@ def get_thread(session: Session, actor: Actor, thread_id: int) -> ThreadOut:
 def thread_messages(
     session: Session, actor: Actor, thread_id: int, limit: int = 200
 ) -> list[AgentMessageOut]:
-    thread_scope(session, actor, thread_id)
+    """The thread's turns, each answer as the reader may see it now."""
+    _, scope = thread_scope(session, actor, thread_id)
     rows = session.exec(
         select(AgentMessage)
-        .where(AgentMessage.thread_id == thread_id, AgentMessage.role.in_(["user", "assistant"]))  # type: ignore[attr-defined]
-        .order_by(AgentMessage.id.desc())
-        .limit(limit)  # type: ignore[union-attr]
+        .where(AgentMessage.thread_id == thread_id, col(AgentMessage.role).in_(["user", "assistant"]))
+        .order_by(col(AgentMessage.id).desc())
+        .limit(limit)
     ).all()
-    return [message_out(m) for m in reversed(rows)]
+    return _as_seen(session, scope, [message_out(m) for m in reversed(rows)])
+
+
+def _as_seen(
+    session: Session, scope: ProjectScope | None, messages: list[AgentMessageOut]
+) -> list[AgentMessageOut]:
+    answers = [m for m in messages if m.role == "assistant"]
+    visible = visible_refs(session, scope, set().union(*(cited_refs(m.content, m.refs) for m in answers)))
+    out = []
+    for m in messages:
+        if m.role == "assistant":
+            content, refs, links = redact(m.content, m.refs, m.links, visible)
+            m = m.model_copy(update={"content": content, "refs": refs, "links": links})
+        out.append(m)
+    return out
 
 
 def thread_runs(session: Session, actor: Actor, thread_id: int, limit: int = 50) -> list[RunOut]:
     thread_scope(session, actor, thread_id)
     rows = session.exec(
-        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(AgentRun.id.desc()).limit(limit)  # type: ignore[union-attr]
+        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(col(AgentRun.id).desc()).limit(limit)
     ).all()
     return [run_out(r) for r in rows]
 
@@ -248,7 +200,7 @@ def _queue(
         provider=provider,
         model=model,
         estimate_cents=worst_case,
-        context_used={"budget_keys": keys},
+        context_used={"budget_keys": keys, "role": scope.role.value if scope else Role.ADMIN.value},
     )
     session.add_all([message, run])
     thread.updated_at = utcnow()
@@ -279,9 +231,9 @@ def history(session: Session, thread_id: int) -> list[AgentMessage]:
     """The last turns of a thread, oldest first (what a question is asked with)."""
     rows = session.exec(
         select(AgentMessage)
-        .where(AgentMessage.thread_id == thread_id, AgentMessage.role.in_(["user", "assistant"]))  # type: ignore[attr-defined]
-        .order_by(AgentMessage.id.desc())
-        .limit(HISTORY_TURNS)  # type: ignore[union-attr]
+        .where(AgentMessage.thread_id == thread_id, col(AgentMessage.role).in_(["user", "assistant"]))
+        .order_by(col(AgentMessage.id).desc())
+        .limit(HISTORY_TURNS)
     ).all()
     return list(reversed(rows))
 
@@ -289,7 +241,7 @@ def history(session: Session, thread_id: int) -> list[AgentMessage]:
 def latest_run(session: Session, actor: Actor, thread_id: int) -> RunOut | None:
     thread_scope(session, actor, thread_id)
     run = session.exec(
-        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(AgentRun.id.desc()).limit(1)  # type: ignore[union-attr]
+        select(AgentRun).where(AgentRun.thread_id == thread_id).order_by(col(AgentRun.id).desc()).limit(1)
     ).first()
     return run_out(run) if run else None
 
@@ -300,8 +252,8 @@ def last_question(session: Session, actor: Actor, thread_id: int) -> str:
     message = session.exec(
         select(AgentMessage)
         .where(AgentMessage.thread_id == thread_id, AgentMessage.role == "user")
-        .order_by(AgentMessage.id.desc())
-        .limit(1)  # type: ignore[union-attr]
+        .order_by(col(AgentMessage.id).desc())
+        .limit(1)
     ).first()
     if message is None:
         raise NotFound("There is no question to retry yet.")

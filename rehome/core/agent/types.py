@@ -96,6 +96,8 @@ class ProviderStream(Protocol):
 
 
 class Provider(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """ "anthropic", "openai" or "offline" (a class attribute in each provider)."""
 
     def stream(self, request: ProviderRequest) -> ProviderStream: ...

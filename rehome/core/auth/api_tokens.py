@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.auth.secrets import digest, new_secret
@@ -54,8 +54,8 @@ def create_token(session: Session, actor: Actor, data: TokenCreate) -> tuple[Tok
 def list_tokens(session: Session, actor: Actor) -> list[TokenOut]:
     rows = session.exec(
         select(ApiToken)
-        .where(ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id.desc())  # type: ignore[union-attr]
+        .where(ApiToken.user_id == actor.user_id, col(ApiToken.revoked_at).is_(None))
+        .order_by(col(ApiToken.id).desc())
     )
     return [_out(token) for token in rows]
 
@@ -71,7 +71,7 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
 def revoke_plain(session: Session, plain: str) -> None:
     session.exec(
         update(ApiToken)
-        .where(ApiToken.token_hash == digest(plain), ApiToken.revoked_at.is_(None))
+        .where(col(ApiToken.token_hash) == digest(plain), col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -82,7 +82,7 @@ def resolve_token(session: Session, plain: str | None) -> Actor | None:
         return None
     row = session.exec(
         select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
+        .join(User, col(User.id) == ApiToken.user_id)
         .where(ApiToken.token_hash == digest(plain))
     ).first()
     if row is None:

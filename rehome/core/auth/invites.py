@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Action, Actor, project_scope, require_admin
 from rehome.core.activity import log as audit
@@ -68,7 +68,11 @@ def invite_user(session: Session, actor: Actor, data: InviteCreate) -> User:
         upsert_membership(session, int(project.id or 0), user_id, data.role)
     session.exec(
         update(Invite)
-        .where(Invite.user_id == user_id, Invite.accepted_at.is_(None), Invite.revoked_at.is_(None))
+        .where(
+            col(Invite.user_id) == user_id,
+            col(Invite.accepted_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+        )
         .values(revoked_at=utcnow())
     )
     token = new_secret()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.auth.passwords import check_strength, hash_password, verify
@@ -100,7 +100,7 @@ def complete_reset(session: Session, data: ResetComplete) -> User:
     _set_password(session, user, data.password)
     session.exec(
         update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None))
         .values(used_at=utcnow())
     )
     revoke_user_sessions(session, int(user.id or 0))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.auth.secrets import digest, new_secret
@@ -53,7 +53,7 @@ def resolve_session(session: Session, token: str | None) -> Actor | None:
         return None
     row = session.exec(
         select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
+        .join(User, col(User.id) == UserSession.user_id)
         .where(UserSession.token_hash == digest(token))
     ).first()
     if row is None:
@@ -86,13 +86,15 @@ def revoke_session(session: Session, token: str | None) -> None:
 
 def revoke_user_sessions(session: Session, user_id: int, keep_token: str | None = None) -> None:
     """End every session of a user (password change, reset, disable)."""
-    query = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    query = update(UserSession).where(
+        col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None)
+    )
     if keep_token:
-        query = query.where(UserSession.token_hash != digest(keep_token))
+        query = query.where(col(UserSession.token_hash) != digest(keep_token))
     session.exec(query.values(revoked_at=utcnow()))
     _announce(session, user_id)
 
 
 def _announce(session: Session, user_id: int) -> None:
     """Open pages of this user re-check their session at once (live relays)."""
-    events.emit_to_user(session, user_id, EventKind.SESSIONS_REVOKED)
+    events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)

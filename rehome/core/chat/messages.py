@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import and_, delete
+from sqlmodel import Session, col, select
 
 from rehome.core import notifications
 from rehome.core.access import (
@@ -20,6 +20,8 @@ from rehome.core.access import (
     visible_messages,
 )
 from rehome.core.chat.views import MessageOut, messages_out
+from rehome.core.files.manage import MAX_ATTACHMENTS, attach_to_message
+from rehome.core.files.reads import message_files
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Forbidden, Invalid
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
@@ -35,6 +37,7 @@ class MessageCreate(BaseModel):
     body: str = Field(min_length=1, max_length=MAX_BODY)
     internal: bool = False
     mention_ids: list[int] = Field(default_factory=list, max_length=50)
+    file_ids: list[int] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)  # the author's own uploads
 
 
 class MessageEdit(BaseModel):
@@ -50,9 +53,9 @@ def list_messages(
     limit = max(1, min(limit, MAX_LIMIT))
     query = visible_messages(scope)
     if before_id:
-        query = query.where(Message.id < before_id)  # type: ignore[operator]
-    rows = list(session.exec(query.order_by(Message.id.desc()).limit(limit + 1)))  # type: ignore[union-attr]
-    return page_of(messages_out(session, rows), limit, lambda m: m.id)
+        query = query.where(col(Message.id) < before_id)
+    rows = list(session.exec(query.order_by(col(Message.id).desc()).limit(limit + 1)))
+    return page_of(_with_files(session, scope, messages_out(session, rows)), limit, lambda m: m.id)
 
 
 def post_message(session: Session, actor: Actor, project_id: int, data: MessageCreate) -> MessageOut:
@@ -64,11 +67,12 @@ def post_message(session: Session, actor: Actor, project_id: int, data: MessageC
     session.add(message)
     session.flush()
     mentioned = _save_mentions(session, scope, message, data.mention_ids)
+    attach_to_message(session, scope, message, data.file_ids)
     events.emit(
         session, scope.project_id, EventKind.MESSAGE_SENT, message_id=message.id, actor_id=actor.user_id
     )
     _notify_mentioned(session, scope, message, mentioned)
-    return messages_out(session, [message])[0]
+    return _with_files(session, scope, messages_out(session, [message]))[0]
 
 
 def edit_message(session: Session, actor: Actor, message_id: int, data: MessageEdit) -> MessageOut:
@@ -94,10 +98,18 @@ def delete_message(session: Session, actor: Actor, message_id: int) -> None:
     message.deleted_at = utcnow()
     message.body = ""
     session.add(message)
-    session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    session.exec(delete(MessageMention).where(col(MessageMention.message_id) == message.id))
     events.emit(
         session, scope.project_id, EventKind.MESSAGE_DELETED, message_id=message_id, actor_id=actor.user_id
     )
+
+
+def _with_files(session: Session, scope: ProjectScope, items: list[MessageOut]) -> list[MessageOut]:
+    """Attach each message's files the reader may see (one query for the page)."""
+    attached = message_files(session, scope, [m.id for m in items])
+    for item in items:
+        item.files = attached.get(item.id, [])
+    return items
 
 
 def mentioned_ids(session: Session, message_id: int) -> list[int]:
@@ -118,7 +130,10 @@ def _save_mentions(session: Session, scope: ProjectScope, message: Message, expl
         select(User.id, User.name, User.is_admin, ProjectMembership.role)
         .outerjoin(
             ProjectMembership,
-            (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == scope.project_id),
+            and_(
+                col(ProjectMembership.user_id) == User.id,
+                col(ProjectMembership.project_id) == scope.project_id,
+            ),
         )
         .where(project_people_filter(scope.project_id, scope.actor.workspace_id))
     ).all()
@@ -128,9 +143,9 @@ def _save_mentions(session: Session, scope: ProjectScope, message: Message, expl
         if message.internal and not is_admin and role == Role.CLIENT.value:
             continue
         if user_id in explicit or _names_in(name, text):
-            found.add(int(user_id))
+            found.add(int(user_id or 0))
     found.discard(scope.actor.user_id)
-    session.exec(delete(MessageMention).where(MessageMention.message_id == message.id))
+    session.exec(delete(MessageMention).where(col(MessageMention.message_id) == message.id))
     for user_id in sorted(found):
         session.add(MessageMention(message_id=int(message.id or 0), user_id=user_id))
     return sorted(found)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from rehome.core.files.views import FileOut
 from rehome.core.models import Message
 from rehome.core.workspace.people import user_names
 
@@ -20,6 +21,7 @@ class MessageOut(BaseModel):
     internal: bool
     created_at: datetime
     edited_at: datetime | None
+    files: list[FileOut] = Field(default_factory=list)  # attachments the reader may see
 
 
 def message_out(message: Message, names: dict[int, str]) -> MessageOut:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from rehome.core.auth.passwords import hash_password
+from rehome.core.auth.sessions import actor_for
 from rehome.core.demo.content import (
     CHAT_LINES,
     DEMO_PASSWORD,
@@ -22,6 +23,7 @@ from rehome.core.demo.content import (
     ROOMS,
     TASK_TITLES,
 )
+from rehome.core.demo.photos import add_demo_files
 from rehome.core.infra.clock import utcnow
 from rehome.core.models import (
     Message,
@@ -121,6 +123,8 @@ def _populate(
             MESSAGES_PER_WORKSPACE // len(firm["projects"])
             + (MESSAGES_PER_WORKSPACE % len(firm["projects"]) if index == 0 else 0),
         )
+        if index == 0:
+            add_demo_files(session, actor_for(people["team"]), int(project.id or 0), seed=workspace_id)
 
 
 def _fill(template: str, rng: random.Random) -> str:

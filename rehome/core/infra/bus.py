@@ -60,8 +60,9 @@ def last_id(channel: str) -> str:
     return str(newest[0][0]) if newest else "0-0"
 
 
-async def read(cursors: dict[str, str], block_ms: int = 2000, count: int = 200) -> list[BusEvent]:
-    """Events after each channel's cursor; waits up to `block_ms` for the first."""
+async def read(cursors: dict[str, str], block_ms: int | None = 2000, count: int = 200) -> list[BusEvent]:
+    """Events after each channel's cursor; waits up to `block_ms` for the first
+    (None: answers at once with what is there)."""
     if not cursors:
         return []
     streams = {_key(channel): cursor for channel, cursor in cursors.items()}

@@ -2,7 +2,9 @@
 
 Services take a session and never commit; the caller's `session_scope()`
 commits once, then runs the callbacks registered with `on_commit()` (events,
-jobs, mail), so nothing is announced that was not stored.
+jobs, mail), so nothing is announced that was not stored; on a rollback it
+runs those of `on_rollback()` instead (removing a stored object whose row
+never landed).
 """
 
 from __future__ import annotations
@@ -12,20 +14,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, TypeVarTuple
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine, Result, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlmodel import Session, create_engine
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from rehome.settings import get_settings
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "rehome_after_commit"
+_AFTER_ROLLBACK = "rehome_after_rollback"
+_Ts = TypeVarTuple("_Ts")
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -46,8 +53,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800)
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -79,19 +86,42 @@ def session_scope() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         session.info.pop(_AFTER_COMMIT, None)
+        _run_all(session.info.pop(_AFTER_ROLLBACK, []), "after-rollback")
         raise
     finally:
         session.close()
-    for callback in session.info.pop(_AFTER_COMMIT, []):
+    session.info.pop(_AFTER_ROLLBACK, None)
+    _run_all(session.info.pop(_AFTER_COMMIT, []), "after-commit")
+
+
+def _run_all(callbacks: list[Callable[[], None]], what: str) -> None:
+    for callback in callbacks:
         try:
             callback()
-        except Exception:  # a failed notification must not undo the write
-            log.exception("after-commit callback failed")
+        except Exception:  # a failed notification or clean-up must not undo (or hide) the outcome
+            log.exception("%s callback failed", what)
 
 
-def on_commit(session: Session, callback: Callable[[], None]) -> None:
+def on_commit(session: Session, callback: Callable[[], object]) -> None:
     """Run `callback` once the surrounding `session_scope()` has committed."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def on_rollback(session: Session, callback: Callable[[], object]) -> None:
+    """Run `callback` if the surrounding `session_scope()` rolls back: undo work
+    outside the database (an object already stored) that the failed write needed."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
+
+
+def exec_rows(session: Session, query: TypedReturnsRows[*_Ts]) -> Result[*_Ts]:
+    """Run a plain SQLAlchemy select with typed rows.
+
+    `sqlmodel.select` has typed overloads for at most four columns and
+    `Session.exec` accepts only sqlmodel's own selects, so a wider select
+    (`sqlalchemy.select`) or one grown with `add_columns` runs here, through
+    SQLAlchemy's `execute` (sqlmodel's override of it only adds a deprecation
+    hint pointing to `exec`)."""
+    return OrmSession.execute(session, query)
 
 
 DB_ATTEMPTS = 6

@@ -46,6 +46,20 @@ class Conflict(DomainError):
     status, code = 409, "conflict"
 
 
+class TooLarge(DomainError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedType(DomainError):
+    """An upload whose content is not on the allowlist, whatever its name says."""
+
+    status, code = 415, "unsupported_media_type"
+
+
+class QuotaExceeded(DomainError):
+    status, code = 409, "quota_exceeded"
+
+
 class Invalid(DomainError):
     """Bad input, with a message per field for forms and API clients alike."""
 

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 JOBS: dict[str, str] = {
     "mail.send": "rehome.core.mail.outbox:deliver",
     "agent.run": "rehome.core.agent.runner:execute_run",
+    "files.scan": "rehome.core.files.scan:scan_file",
+    "files.thumbnail": "rehome.core.files.thumbs:make_previews",
+    "files.purge": "rehome.core.files.storage:purge",
 }
 
 Dispatcher = Callable[[str, dict[str, Any]], None]

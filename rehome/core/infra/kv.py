@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, Protocol, Self, TypeVar, cast
 
 import fakeredis
 import redis
@@ -21,6 +21,71 @@ from fakeredis import aioredis as fake_aioredis
 from rehome.settings import get_settings
 
 T = TypeVar("T")
+Value = str | int | float | bytes
+StreamEntry = tuple[str, dict[str, str]]
+
+
+class SyncPipeline(Protocol):
+    """The commands the app queues on a pipeline (each returns the pipeline)."""
+
+    def xadd(
+        self, name: str, fields: Mapping[str, Value], *, maxlen: int | None = ..., approximate: bool = ...
+    ) -> Self: ...
+    def set(self, name: str, value: Value, *, ex: int | None = ...) -> Self: ...
+    def expire(self, name: str, time: int) -> Self: ...
+    def delete(self, *names: str) -> Self: ...
+    def incr(self, name: str) -> Self: ...
+    def incrby(self, name: str, amount: int) -> Self: ...
+    def hset(self, name: str, key: str, value: Value) -> Self: ...
+    def zadd(self, name: str, mapping: Mapping[str, float]) -> Self: ...
+    def zremrangebyscore(self, name: str, min: float | str, max: float | str) -> Self: ...
+    def eval(self, script: str, numkeys: int, *keys_and_args: Value) -> Self: ...
+    def exists(self, *names: str) -> Self: ...
+    def execute(self) -> list[Any]: ...
+
+
+class SyncRedis(Protocol):
+    """The synchronous commands the app uses, with the types they return here.
+
+    redis-py types every command as `Awaitable[T] | T` (one class serves both
+    clients); with `decode_responses=True` a sync client returns `T` with str
+    values, which is what this says. A command not listed is added here."""
+
+    def ping(self) -> bool: ...
+    def get(self, name: str) -> str | None: ...
+    def mget(self, keys: list[str]) -> list[str | None]: ...
+    def set(
+        self, name: str, value: Value, *, ex: int | None = ..., px: int | None = ..., nx: bool = ...
+    ) -> bool | None: ...
+    def exists(self, *names: str) -> int: ...
+    def delete(self, *names: str) -> int: ...
+    def incr(self, name: str) -> int: ...
+    def ttl(self, name: str) -> int: ...
+    def hget(self, name: str, key: str) -> str | None: ...
+    def hincrby(self, name: str, key: str, amount: int = ...) -> int: ...
+    def zrem(self, name: str, *values: str) -> int: ...
+    def zrangebyscore(self, name: str, min: float | str, max: float | str) -> list[str]: ...
+    def xrange(self, name: str, *, count: int | None = ...) -> list[StreamEntry]: ...
+    def xrevrange(self, name: str, *, count: int | None = ...) -> list[StreamEntry]: ...
+    def eval(self, script: str, numkeys: int, *keys_and_args: Value) -> Any: ...  # what the Lua returns
+    def pipeline(self, transaction: bool = ...) -> SyncPipeline: ...
+    def pexpire(self, name: str, time: int) -> bool: ...
+    def xadd(self, name: str, fields: Mapping[str, Value]) -> str: ...
+    def client_list(self) -> list[dict[str, Any]]: ...
+    def info(self, section: str | None = ...) -> dict[str, Any]: ...
+
+
+class AsyncRedis(Protocol):
+    """The asyncio commands the app uses (stream reads), typed as above."""
+
+    async def xread(
+        self, streams: Mapping[str, str], count: int | None = ..., block: int | None = ...
+    ) -> list[tuple[str, list[StreamEntry]]] | None: ...
+    async def client_id(self) -> int: ...
+    async def client_unblock(self, client_id: int, error: bool = ...) -> bool: ...
+    async def aclose(self) -> None: ...
+
+
 _server: fakeredis.FakeServer | None = None
 _server_lock = threading.Lock()
 
@@ -45,7 +110,7 @@ SOCKET_TIMEOUT = 5.0
 POOL_WAIT = 5.0
 
 
-def _pool_options() -> dict[str, object]:
+def _pool_options() -> dict[str, Any]:
     return {
         "decode_responses": True,
         "max_connections": get_settings().redis_max_connections,
@@ -57,33 +122,40 @@ def _pool_options() -> dict[str, object]:
 
 
 @lru_cache(maxsize=1)
-def get_redis() -> redis.Redis:
+def get_redis() -> SyncRedis:
     url = get_settings().redis_url
     if url:
-        return redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(url, **_pool_options()))
-    return fakeredis.FakeRedis(server=_fake_server(), decode_responses=True)
+        client: Any = redis.Redis(
+            connection_pool=redis.BlockingConnectionPool.from_url(url, **_pool_options())
+        )
+    else:
+        client = fakeredis.FakeRedis(server=_fake_server(), decode_responses=True)
+    return cast(SyncRedis, client)
 
 
 @lru_cache(maxsize=1)
-def get_async_redis() -> aioredis.Redis:
+def get_async_redis() -> AsyncRedis:
     """Short commands only: blocking reads go through `streamhub`, which holds
     one connection per process for all of them."""
     url = get_settings().redis_url
     if url:
         pool = aioredis.BlockingConnectionPool.from_url(url, **_pool_options())
-        return aioredis.Redis(connection_pool=pool)
-    return fake_aioredis.FakeRedis(server=_fake_server(), decode_responses=True)
+        client: Any = aioredis.Redis(connection_pool=pool)
+    else:
+        client = fake_aioredis.FakeRedis(server=_fake_server(), decode_responses=True)
+    return cast(AsyncRedis, client)
 
 
-def new_async_connection() -> aioredis.Redis:
+def new_async_connection() -> AsyncRedis:
     """A dedicated connection (no read timeout) for one long blocking reader."""
-    return aioredis.Redis.from_url(
+    client = aioredis.Redis.from_url(
         get_settings().redis_url,
         decode_responses=True,
         single_connection_client=True,
         socket_connect_timeout=CONNECT_TIMEOUT,
         health_check_interval=30,
     )
+    return cast(AsyncRedis, client)
 
 
 def redis_errors() -> tuple[type[BaseException], ...]:

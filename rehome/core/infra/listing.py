@@ -12,12 +12,15 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import ColumnElement, Select, func, or_, true
+from sqlalchemy import ColumnElement, func, or_, true
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.infra.errors import Invalid
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=GenerativeSelect)
 MAX_PER_PAGE = 100
 MAX_Q = 100
 MAX_PAGE = 100_000
@@ -85,7 +88,7 @@ def contains(text: str, *columns: Any) -> ColumnElement[bool]:
     return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
 
 
-def page_of(query: Select, params: ListParams) -> Select:
+def page_of(query: Q, params: ListParams) -> Q:
     return query.limit(params.per_page).offset((params.page - 1) * params.per_page)
 
 
@@ -95,7 +98,7 @@ def ordered(keys: list[Any], descending: bool, tiebreak: Any) -> list[Any]:
     return [*keys, tiebreak.desc() if descending else tiebreak.asc()]
 
 
-def total_of(session: Session, query: Select, params: ListParams) -> int:
+def total_of(session: Session, query: SelectOfScalar[int], params: ListParams) -> int:
     """Run the count query, and move a page past the end back to the last page.
 
     (Deleting the only row of the last page must not leave an empty page.)

@@ -61,14 +61,15 @@ class StreamHub:
         self._conn_id: int | None = None
         self._blocking = False
 
-    async def xread(self, streams: dict[str, str], block_ms: int, count: int) -> list[Any]:
-        """`XREAD` semantics: entries after each cursor, waiting up to `block_ms`."""
+    async def xread(self, streams: dict[str, str], block_ms: int | None, count: int) -> list[Any]:
+        """`XREAD` semantics: entries after each cursor, waiting up to `block_ms`
+        (None or 0: at once)."""
         added = [key for key in streams if key not in self._watches]
         watches = {key: self._enter(key, cursor) for key, cursor in streams.items()}
         try:
             versions = {key: w.version for key, w in watches.items()}
             answer = await get_async_redis().xread(streams, count=count)
-            if answer or block_ms <= 0:
+            if answer or not block_ms:
                 return list(answer or [])
             self._start()
             if added:
@@ -176,8 +177,9 @@ def hub() -> StreamHub:
     return found
 
 
-async def xread(streams: dict[str, str], block_ms: int, count: int) -> list[Any]:
-    """Entries after each stream's cursor, waiting up to `block_ms` for the first."""
+async def xread(streams: dict[str, str], block_ms: int | None, count: int) -> list[Any]:
+    """Entries after each stream's cursor, waiting up to `block_ms` for the first
+    (None or 0: answers at once with what is there)."""
     if not get_settings().redis_url:
         return list(await get_async_redis().xread(streams, block=block_ms or None, count=count) or [])
     return await hub().xread(streams, block_ms, count)

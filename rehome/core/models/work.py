@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Float, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from rehome.core.models.base import created_at_field, fts_index, one_of, optional_time_field
-from rehome.core.vocab import PRIORITIES, TASK_STATUSES
+from rehome.core.vocab import FILE_KINDS, PRIORITIES, SCAN_STATUSES, TASK_STATUSES
 
 
 class Task(SQLModel, table=True):
@@ -83,20 +83,34 @@ class MessageMention(SQLModel, table=True):
 
 
 class StoredFile(SQLModel, table=True):
+    """An uploaded file (F-08). `name` is for display only: the bytes live under
+    `storage_key`, a random key, and the derived previews under their own keys."""
+
     __tablename__ = "files"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'clean', 'quarantined')", name="ck_file_status"),
+        CheckConstraint(one_of("scan_status", SCAN_STATUSES), name="ck_file_scan_status"),
+        CheckConstraint(one_of("kind", FILE_KINDS), name="ck_file_kind"),
+        Index("ix_files_project_id_id", "project_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="projects.id", ondelete="CASCADE")
     uploaded_by: int | None = Field(default=None, foreign_key="users.id")
     name: str = Field(max_length=255)
+    kind: str = Field(sa_type=String(20))
     content_type: str = Field(max_length=120)
     size_bytes: int = Field(ge=0)
     sha256: str = Field(max_length=64)
     storage_key: str = Field(max_length=400, unique=True)
-    status: str = Field(default="clean", sa_type=String(20))
+    thumb_key: str | None = Field(default=None, max_length=400)
+    preview_key: str | None = Field(default=None, max_length=400)
+    width: int | None = Field(default=None)
+    height: int | None = Field(default=None)
+    scan_status: str = Field(default="pending", sa_type=String(20))
     internal: bool = Field(default=False)
+    keep_location: bool = Field(default=False)
+    task_id: int | None = Field(default=None, foreign_key="tasks.id", index=True, ondelete="SET NULL")
+    message_id: int | None = Field(default=None, foreign_key="messages.id", index=True, ondelete="SET NULL")
     created_at: datetime = created_at_field()
     deleted_at: datetime | None = optional_time_field()

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, project_scope
 from rehome.core.infra.clock import utcnow
@@ -69,7 +69,7 @@ def notify(
             )
             .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
         )
-        if session.exec(statement).rowcount:  # type: ignore[call-overload]
+        if session.exec(statement).rowcount:
             events.emit_to_user(session, user_id, EventKind.NOTIFICATION_CREATED)
 
 
@@ -79,7 +79,7 @@ def _silenced(session: Session, user_ids: list[int], project_id: int | None, kin
     rows = session.exec(
         select(NotificationSetting.user_id, NotificationSetting.level).where(
             NotificationSetting.project_id == project_id,
-            NotificationSetting.user_id.in_(user_ids),  # type: ignore[attr-defined]
+            col(NotificationSetting.user_id).in_(user_ids),
         )
     )
     return {uid for uid, level in rows if level == "mute" or (level == "digest" and kind != "digest")}
@@ -96,10 +96,10 @@ def list_notifications(
     limit = max(1, min(limit, MAX_LIMIT))
     query = select(Notification).where(Notification.user_id == actor.user_id)
     if unread_only:
-        query = query.where(Notification.read_at.is_(None))  # type: ignore[union-attr]
+        query = query.where(col(Notification.read_at).is_(None))
     if before_id:
-        query = query.where(Notification.id < before_id)  # type: ignore[operator]
-    rows = session.exec(query.order_by(Notification.id.desc()).limit(limit + 1)).all()  # type: ignore[union-attr]
+        query = query.where(col(Notification.id) < before_id)
+    rows = session.exec(query.order_by(col(Notification.id).desc()).limit(limit + 1)).all()
     items = [
         NotificationOut(
             id=int(n.id or 0),
@@ -123,7 +123,7 @@ def unread_count(session: Session, actor: Actor) -> int:
             .select_from(Notification)
             .where(
                 Notification.user_id == actor.user_id,
-                Notification.read_at.is_(None),  # type: ignore[union-attr]
+                col(Notification.read_at).is_(None),
             )
         ).one()
     )
@@ -132,11 +132,11 @@ def unread_count(session: Session, actor: Actor) -> int:
 def mark_read(session: Session, actor: Actor, ids: list[int] | None = None) -> None:
     """Mark some (or, with no ids, all) of the actor's own notifications read."""
     query = update(Notification).where(
-        Notification.user_id == actor.user_id,
-        Notification.read_at.is_(None),  # type: ignore[union-attr]
+        col(Notification.user_id) == actor.user_id,
+        col(Notification.read_at).is_(None),
     )
     if ids is not None:
-        query = query.where(Notification.id.in_(ids))  # type: ignore[attr-defined]
+        query = query.where(col(Notification.id).in_(ids))
     session.exec(query.values(read_at=utcnow()))
 
 

@@ -8,16 +8,18 @@ Sort and filter values come from any client, so they are validated by
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Select, func
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.access import Actor, require_admin, visible_project_filter
 from rehome.core.infra.clock import today
 from rehome.core.infra.listing import Listing, ListParams, contains, ordered, page_of, parse, total_of
 from rehome.core.models import Project, ProjectMembership, Task
+from rehome.core.vocab import TaskStatus
 
 
 class ProjectParams(ListParams):
@@ -36,9 +38,9 @@ class AdminProjectRow(BaseModel):
     created_at: datetime
 
 
-def _workspace_projects(actor: Actor) -> Select:
+def _workspace_projects(actor: Actor) -> SelectOfScalar[int | None]:
     """Ids of every project of the admin's workspace, archived ones included."""
-    return select(Project.id).where(visible_project_filter(actor, include_archived=True))
+    return select(col(Project.id)).where(visible_project_filter(actor, include_archived=True))
 
 
 def list_projects_admin(
@@ -70,35 +72,36 @@ def list_projects_admin(
         contains(params.q, Project.name, Project.address, Project.description),
     ]
     if params.status == "active":
-        where.append(Project.archived_at.is_(None))  # type: ignore[union-attr]
+        where.append(col(Project.archived_at).is_(None))
     elif params.status == "archived":
-        where.append(Project.archived_at.is_not(None))  # type: ignore[union-attr]
+        where.append(col(Project.archived_at).is_not(None))
     total = total_of(session, select(func.count()).select_from(Project).where(*where), params)
 
     in_workspace = _workspace_projects(actor)
     members = (
         select(ProjectMembership.project_id, func.count().label("n"))
-        .where(ProjectMembership.project_id.in_(in_workspace))  # type: ignore[attr-defined]
-        .group_by(ProjectMembership.project_id)
+        .where(col(ProjectMembership.project_id).in_(in_workspace))
+        .group_by(col(ProjectMembership.project_id))
         .subquery()
     )
-    open_ = Task.status != "done"
+    open_ = col(Task.status) != TaskStatus.DONE
     counts = (
         select(
             Task.project_id,
             func.count().filter(open_).label("open"),
-            func.count().filter(open_, Task.due_date < today()).label("overdue"),  # type: ignore[operator]
+            func.count().filter(open_, col(Task.due_date) < today()).label("overdue"),
         )
-        .where(Task.project_id.in_(in_workspace))  # type: ignore[attr-defined]
-        .group_by(Task.project_id)
+        .where(col(Task.project_id).in_(in_workspace))
+        .group_by(col(Task.project_id))
         .subquery()
     )
     open_tasks = func.coalesce(counts.c.open, 0)
-    sort_keys = {
+    keys_by_sort: dict[str, list[Any]] = {
         "name": [func.lower(Project.name)],
         "created": [Project.created_at],
         "open_tasks": [open_tasks],
-    }[params.sort]
+    }
+    sort_keys = keys_by_sort[params.sort]
     query = (
         select(Project, func.coalesce(members.c.n, 0), open_tasks, func.coalesce(counts.c.overdue, 0))
         .outerjoin(members, members.c.project_id == Project.id)

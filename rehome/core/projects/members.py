@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, false, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import (
     Action,
@@ -46,9 +46,9 @@ def list_members(session: Session, actor: Actor, project_id: int) -> list[Member
     scope = project_scope(session, actor, project_id, Action.MANAGE)
     rows = session.exec(
         select(User, ProjectMembership.role)
-        .join(ProjectMembership, ProjectMembership.user_id == User.id)
+        .join(ProjectMembership, col(ProjectMembership.user_id) == User.id)
         .where(ProjectMembership.project_id == scope.project_id)
-        .order_by(User.name)
+        .order_by(col(User.name))
     )
     return [
         MemberOut(user_id=int(user.id or 0), name=user.name, email=user.email, role=role)
@@ -62,6 +62,7 @@ def set_member(session: Session, actor: Actor, project_id: int, user_id: int, da
     user = workspace_user(session, actor, user_id)
     upsert_membership(session, scope.project_id, user_id, data.role)
     events.emit(session, scope.project_id, EventKind.PROJECT_CHANGED)
+    events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)  # their open answers re-check
     audit.record(
         session,
         actor,
@@ -80,13 +81,14 @@ def remove_member(session: Session, actor: Actor, project_id: int, user_id: int)
     workspace_user(session, actor, user_id)
     result = session.exec(
         delete(ProjectMembership).where(
-            ProjectMembership.project_id == scope.project_id,
-            ProjectMembership.user_id == user_id,
+            col(ProjectMembership.project_id) == scope.project_id,
+            col(ProjectMembership.user_id) == user_id,
         )
     )
     if not result.rowcount:
         raise NotFound("This user is not a member of the project.")
     events.emit(session, scope.project_id, EventKind.PROJECT_CHANGED)
+    events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)
     audit.record(
         session,
         actor,
@@ -122,9 +124,9 @@ def list_members_admin(session: Session, actor: Actor, project_id: int) -> list[
     scope = project_scope(session, actor, project_id)
     rows = session.exec(
         select(User, ProjectMembership.role)
-        .join(ProjectMembership, ProjectMembership.user_id == User.id)  # type: ignore[arg-type]
+        .join(ProjectMembership, col(ProjectMembership.user_id) == User.id)
         .where(ProjectMembership.project_id == scope.project_id, User.workspace_id == actor.workspace_id)
-        .order_by(func.lower(User.name), User.id)
+        .order_by(func.lower(User.name), col(User.id))
     )
     return [
         AdminMemberRow(
@@ -151,11 +153,11 @@ def addable_users(session: Session, actor: Actor, project_id: int, *, limit: int
         select(User.id, User.name, User.email)
         .where(
             User.workspace_id == actor.workspace_id,
-            User.disabled_at.is_(None),  # type: ignore[union-attr]
+            col(User.disabled_at).is_(None),
             User.is_admin == false(),
-            User.id.not_in(members),  # type: ignore[union-attr]
+            col(User.id).not_in(members),
         )
-        .order_by(func.lower(User.name), User.id)
+        .order_by(func.lower(User.name), col(User.id))
         .limit(max(1, min(limit, 1000)))
     )
-    return [UserOption(id=int(uid), name=name, email=email) for uid, name, email in rows]
+    return [UserOption(id=int(uid or 0), name=name, email=email) for uid, name, email in rows]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import (
     Action,
@@ -16,11 +17,12 @@ from rehome.core.access import (
 )
 from rehome.core.activity import log as audit
 from rehome.core.infra.clock import today, utcnow
+from rehome.core.infra.db import exec_rows
 from rehome.core.infra.errors import Conflict
 from rehome.core.models import Project, ProjectMembership, Task, User
 from rehome.core.projects.views import ProjectOut, project_out
 from rehome.core.realtime import events
-from rehome.core.vocab import EventKind, Role
+from rehome.core.vocab import EventKind, Role, TaskStatus
 from rehome.core.workspace.people import Person, person
 
 
@@ -60,10 +62,13 @@ def list_projects(session: Session, actor: Actor, include_archived: bool = False
         select(Project, ProjectMembership.role)
         .outerjoin(
             ProjectMembership,
-            and_(ProjectMembership.project_id == Project.id, ProjectMembership.user_id == actor.user_id),
+            and_(
+                col(ProjectMembership.project_id) == Project.id,
+                col(ProjectMembership.user_id) == actor.user_id,
+            ),
         )
         .where(visible_project_filter(actor, include_archived=include_archived))
-        .order_by(Project.name, Project.id)
+        .order_by(col(Project.name), col(Project.id))
     )
     return [
         project_out(project, Role.ADMIN if actor.is_admin else Role(role))
@@ -86,14 +91,14 @@ def project_detail(session: Session, actor: Actor, project_id: int) -> ProjectDe
 
 def task_counts(session: Session, project_id: int, hide_internal: bool) -> dict[str, int]:
     """Open, overdue and blocked counts with one aggregate query."""
-    open_ = Task.status != "done"
+    open_ = col(Task.status) != TaskStatus.DONE
     query = select(
         func.count().filter(open_),
-        func.count().filter(open_, Task.due_date < today()),  # type: ignore[operator]
-        func.count().filter(Task.status == "blocked"),
+        func.count().filter(open_, col(Task.due_date) < today()),
+        func.count().filter(col(Task.status) == TaskStatus.BLOCKED),
     ).where(Task.project_id == project_id)
     if hide_internal:
-        query = query.where(Task.internal.is_(False))  # type: ignore[attr-defined]
+        query = query.where(col(Task.internal).is_(False))
     open_tasks, overdue, blocked = session.exec(query).one()
     return {"open_tasks": open_tasks, "overdue_tasks": overdue, "blocked_tasks": blocked}
 
@@ -166,18 +171,19 @@ def project_cards(session: Session, actor: Actor) -> list[ProjectCard]:
     """The project list with task counts: two queries whatever the number of projects."""
     listed = list_projects(session, actor)
     ids = [p.id for p in listed]
-    open_ = Task.status != "done"
+    open_ = col(Task.status) != TaskStatus.DONE
     rows = (
-        session.exec(
-            select(
-                Task.project_id,
-                Task.internal,
+        exec_rows(
+            session,
+            sa.select(  # five columns: more than sqlmodel.select types
+                col(Task.project_id),
+                col(Task.internal),
                 func.count().filter(open_),
-                func.count().filter(open_, Task.due_date < today()),  # type: ignore[operator]
-                func.count().filter(Task.status == "blocked"),
+                func.count().filter(open_, col(Task.due_date) < today()),
+                func.count().filter(col(Task.status) == TaskStatus.BLOCKED),
             )
-            .where(Task.project_id.in_(ids))  # type: ignore[attr-defined]
-            .group_by(Task.project_id, Task.internal)
+            .where(col(Task.project_id).in_(ids))
+            .group_by(col(Task.project_id), col(Task.internal)),
         ).all()
         if ids
         else []

@@ -18,19 +18,29 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from rehome.core.access import Actor, ProjectScope, project_scope, visible_messages, visible_tasks
+from rehome.core.access import (
+    Actor,
+    ProjectScope,
+    project_scope,
+    visible_files,
+    visible_messages,
+    visible_tasks,
+)
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.chat.views import MessageOut, messages_out
-from rehome.core.infra.bus import BusEvent
-from rehome.core.models import Message, Task
+from rehome.core.files.reads import message_files, with_links
+from rehome.core.files.views import FileOut, files_out
+from rehome.core.infra.bus import BusEvent, project_channel, user_channel
+from rehome.core.models import Message, StoredFile, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
 from rehome.core.tasks.views import TaskOut, tasks_out
 from rehome.core.vocab import EventKind
 
 _TASK_KINDS = {EventKind.TASK_CREATED, EventKind.TASK_UPDATED, EventKind.TASK_MOVED, EventKind.TASK_DELETED}
 _MESSAGE_KINDS = {EventKind.MESSAGE_SENT, EventKind.MESSAGE_EDITED, EventKind.MESSAGE_DELETED}
+_FILE_KINDS = {EventKind.FILE_UPLOADED, EventKind.FILE_UPDATED, EventKind.FILE_DELETED}
 
 
 @dataclass
@@ -40,6 +50,9 @@ class LiveChanges:
     totals: dict[str, int] | None = None
     messages: list[MessageOut] = field(default_factory=list)
     messages_gone: set[int] = field(default_factory=set)
+    attachments: dict[int, list[FileOut]] = field(default_factory=dict)  # of the changed messages
+    files: list[FileOut] = field(default_factory=list)
+    files_gone: set[int] = field(default_factory=set)  # deleted, or no longer visible to this viewer
     typing: list[tuple[int, str]] = field(default_factory=list)
     presence: bool = False
     project: bool = False
@@ -75,14 +88,19 @@ def needs_recheck(viewer: Viewer | None, batch: list[BusEvent]) -> bool:
     caught by the periodic re-check."""
     if viewer is None or time.monotonic() - viewer.checked_at >= RECHECK_EVERY:
         return True
-    return any(e.kind in (EventKind.SESSIONS_REVOKED, EventKind.PROJECT_CHANGED) for e in batch)
+    return any(e.kind in (EventKind.ACCESS_CHANGED, EventKind.PROJECT_CHANGED) for e in batch)
 
 
 def changes_for(
     session: Session, viewer: Viewer, batch: list[BusEvent], filters: BoardFilters
 ) -> LiveChanges:
-    """What this batch means for this viewer, rows read through the access layer."""
+    """What this batch means for this viewer, rows read through the access layer.
+
+    Only the events of the viewer's project and of the viewer themself count:
+    a relay handed any other channel's events delivers nothing from them."""
     scope = viewer.scope
+    own = {project_channel(scope.project_id), user_channel(viewer.actor.user_id)}
+    batch = [event for event in batch if event.channel in own]
     out = _rows_for_role(session, scope, batch, filters)
     for event in batch:
         visible = scope.sees_internal or not event.data.get("internal")
@@ -108,14 +126,20 @@ def _rows_for_role(
     task_ids = {int(e.data["task_id"]) for e in batch if e.kind in _TASK_KINDS}
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}
     if task_ids:
-        rows = list(session.exec(visible_tasks(scope).where(Task.id.in_(task_ids))))  # type: ignore[union-attr]
-        out.tasks = tasks_out(session, scope, rows)
+        tasks = list(session.exec(visible_tasks(scope).where(col(Task.id).in_(task_ids))))
+        out.tasks = tasks_out(session, scope, tasks)
         out.tasks_gone = task_ids - {t.id for t in out.tasks}
         out.totals = column_totals(session, scope, filters)
     if message_ids:
-        rows = list(session.exec(visible_messages(scope).where(Message.id.in_(message_ids))))  # type: ignore[union-attr]
-        out.messages = messages_out(session, rows)
+        messages = list(session.exec(visible_messages(scope).where(col(Message.id).in_(message_ids))))
+        out.messages = messages_out(session, messages)
         out.messages_gone = message_ids - {m.id for m in out.messages}
+        out.attachments = message_files(session, scope, [m.id for m in out.messages])
+    file_ids = {int(e.data["file_id"]) for e in batch if e.kind in _FILE_KINDS}
+    if file_ids:
+        found = list(session.exec(visible_files(scope).where(StoredFile.id.in_(file_ids))))  # type: ignore[union-attr]
+        out.files = with_links(scope, found, files_out(session, scope, found))
+        out.files_gone = file_ids - {f.id for f in out.files}
     with _shared_lock:
         _shared[key] = out
         while len(_shared) > _SHARED_SIZE:

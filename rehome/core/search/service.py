@@ -1,4 +1,4 @@
-"""Workspace-wide search for the admin dashboard: projects, tasks, messages, people.
+"""Workspace-wide search for the admin dashboard: projects, tasks, messages, files, people.
 
 Matching happens in the database (PostgreSQL full-text search backed by the
 GIN expression indexes of migration 9ab6ef98d269; case-insensitive LIKE on the
@@ -6,6 +6,8 @@ embedded SQLite), so a workspace with many rows costs one bounded query per
 group, never a Python loop over rows. Who sees what is decided by `access`:
 projects come from `visible_project_filter`, and tasks and messages are only
 taken from those projects, without internal items where the reader is a client.
+File names and people are matched as substrings, not words ("IMG_20" finds
+"IMG_2041.jpg"): they are short labels, not prose.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnClause, ColumnElement, and_, func, literal_column, or_, true
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, internal_visible, visible_project_filter
-from rehome.core.models import Message, Project, Task, User
+from rehome.core.infra.db import exec_rows
+from rehome.core.models import Message, Project, StoredFile, Task, User
+from rehome.core.vocab import ScanStatus
 
 MAX_QUERY = 200
 MAX_LIMIT = 50
@@ -27,9 +32,9 @@ SNIPPET_CHARS = 160
 _MAX_TERMS = 8
 # Inline SQL literals, not bind parameters: PostgreSQL only uses an expression
 # index when the query's expression is the index's expression, constants included.
-_CONFIG = literal_column("'simple'")
-_EMPTY = literal_column("''")
-_SPACE = literal_column("' '")
+_CONFIG: ColumnClause[str] = literal_column("'simple'")
+_EMPTY: ColumnClause[str] = literal_column("''")
+_SPACE: ColumnClause[str] = literal_column("' '")
 # A trailing plain word (not negated, quoted or glued to punctuation) is matched
 # as a prefix, so "kitch" already finds "Kitchen" while the user types.
 _TRAILING_WORD = re.compile(r"(?s)(.*?)(?:^|(?<=\s))([^\W_]+)")
@@ -37,7 +42,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 class SearchHit(BaseModel):
-    kind: Literal["project", "task", "message", "user"]
+    kind: Literal["project", "task", "message", "file", "user"]
     id: int
     project_id: int | None
     title: str
@@ -50,11 +55,12 @@ class SearchResults(BaseModel):
     projects: list[SearchHit] = Field(default_factory=list)
     tasks: list[SearchHit] = Field(default_factory=list)
     messages: list[SearchHit] = Field(default_factory=list)
+    files: list[SearchHit] = Field(default_factory=list)
     users: list[SearchHit] = Field(default_factory=list)
 
 
 def search(session: Session, actor: Actor, q: str, limit: int = 10) -> SearchResults:
-    """Up to `limit` hits per group for `q`, in at most four queries.
+    """Up to `limit` hits per group for `q`, in at most five queries.
 
     A blank query answers empty without touching the database; users are
     listed for admins only, and only those of the admin's own workspace.
@@ -68,6 +74,7 @@ def search(session: Session, actor: Actor, q: str, limit: int = 10) -> SearchRes
     results.projects = _projects(session, actor, matcher, limit)
     results.tasks = _tasks(session, actor, matcher, limit)
     results.messages = _messages(session, actor, matcher, limit)
+    results.files = _files(session, actor, matcher, limit)
     if actor.is_admin:
         results.users = _users(session, actor, matcher, limit)
     return results
@@ -104,7 +111,7 @@ class _Matcher:
 
 def _tsvector(*columns: Any) -> ColumnElement[Any]:
     """`to_tsvector('simple', coalesce(a,'') || ' ' || coalesce(b,'') ...)`, as indexed."""
-    document = func.coalesce(columns[0], _EMPTY)
+    document: ColumnElement[Any] = func.coalesce(columns[0], _EMPTY)
     for column in columns[1:]:
         document = document.op("||")(_SPACE).op("||")(func.coalesce(column, _EMPTY))
     return func.to_tsvector(_CONFIG, document)
@@ -160,10 +167,10 @@ def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[Sear
     columns = (Task.title, Task.description)
     rows = session.exec(
         select(Task.id, Task.project_id, Task.title, Task.description)
-        .join(Project, Project.id == Task.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == Task.project_id)
         .where(
             visible_project_filter(actor),
-            internal_visible(actor, Task.project_id, Task.internal),
+            internal_visible(actor, col(Task.project_id), col(Task.internal)),
             m.matches(*columns),
         )
         .order_by(*m.order(columns, Task.created_at, Task.id))
@@ -184,18 +191,21 @@ def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[Sear
 
 def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
     columns = (Message.body,)
-    rows = session.exec(
-        select(Message.id, Message.project_id, Message.body, Project.name, User.name)
-        .join(Project, Project.id == Message.project_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Message.author_id)  # type: ignore[arg-type]
+    rows = exec_rows(
+        session,
+        sa_select(  # five columns: more than sqlmodel.select types
+            col(Message.id), col(Message.project_id), col(Message.body), col(Project.name), col(User.name)
+        )
+        .join(Project, col(Project.id) == Message.project_id)
+        .outerjoin(User, col(User.id) == Message.author_id)
         .where(
             visible_project_filter(actor),
-            Message.deleted_at.is_(None),  # type: ignore[union-attr]
-            internal_visible(actor, Message.project_id, Message.internal),
+            col(Message.deleted_at).is_(None),
+            internal_visible(actor, col(Message.project_id), col(Message.internal)),
             m.matches(*columns),
         )
         .order_by(*m.order(columns, Message.created_at, Message.id))
-        .limit(limit)
+        .limit(limit),
     )
     return [
         SearchHit(
@@ -210,12 +220,49 @@ def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[S
     ]
 
 
+def _files(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
+    """Live files by name; quarantined ones are for admins only, as in the project's list."""
+    shown = true() if actor.is_admin else col(StoredFile.scan_status) != ScanStatus.QUARANTINED.value
+    rows = exec_rows(
+        session,
+        sa_select(  # five columns: more than sqlmodel.select types
+            col(StoredFile.id),
+            col(StoredFile.project_id),
+            col(StoredFile.name),
+            col(Project.name),
+            col(User.name),
+        )
+        .join(Project, col(Project.id) == StoredFile.project_id)
+        .outerjoin(User, col(User.id) == StoredFile.uploaded_by)
+        .where(
+            visible_project_filter(actor),
+            col(StoredFile.deleted_at).is_(None),
+            internal_visible(actor, col(StoredFile.project_id), col(StoredFile.internal)),
+            shown,
+            _like_all(m.terms, (col(StoredFile.name),)),
+        )
+        .order_by(col(StoredFile.id).desc())
+        .limit(limit),
+    )
+    return [
+        SearchHit(
+            kind="file",
+            id=fid,
+            project_id=pid,
+            title=name,
+            snippet=f"{project_name} · {uploader or 'Former member'}",
+            link=f"/projects/{pid}?tab=files&file={fid}",
+        )
+        for fid, pid, name, project_name, uploader in rows
+    ]
+
+
 def _users(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
     """Names and emails are short and not prose: substring matching suits them better."""
     rows = session.exec(
         select(User.id, User.name, User.email)
         .where(User.workspace_id == actor.workspace_id, _like_all(m.terms, (User.name, User.email)))
-        .order_by(User.name, User.id)
+        .order_by(col(User.name), col(User.id))
         .limit(limit)
     )
     return [

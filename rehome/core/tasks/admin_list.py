@@ -5,18 +5,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import case, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, visible_project_filter
 from rehome.core.infra.clock import today
 from rehome.core.infra.listing import MAX_ID, Listing, ListParams, contains, ordered, page_of, parse, total_of
 from rehome.core.models import Project, Task, User
-from rehome.core.vocab import TASK_STATUSES
+from rehome.core.vocab import TASK_STATUSES, TaskStatus
 
 STATUS_FILTERS = ("all", "open", *TASK_STATUSES)
 
@@ -96,33 +96,34 @@ def list_tasks_admin(
         contains(params.q, Task.title, Task.description),
     ]
     if params.project_id is not None:
-        where.append(Task.project_id == params.project_id)
+        where.append(col(Task.project_id) == params.project_id)
     if params.status == "open":
-        where.append(Task.status != "done")
+        where.append(col(Task.status) != TaskStatus.DONE)
     elif params.status != "all":
-        where.append(Task.status == params.status)
+        where.append(col(Task.status) == params.status)
     if params.assignee_id is not None:
-        where.append(Task.assignee_id == params.assignee_id)
+        where.append(col(Task.assignee_id) == params.assignee_id)
     if params.overdue:
-        where.extend([Task.status != "done", Task.due_date < today()])  # type: ignore[operator]
-    joined = select(func.count()).select_from(Task).join(Project, Project.id == Task.project_id)  # type: ignore[arg-type]
+        where.extend([col(Task.status) != TaskStatus.DONE, col(Task.due_date) < today()])
+    joined = select(func.count()).select_from(Task).join(Project, col(Project.id) == Task.project_id)
     total = total_of(session, joined.where(*where), params)
 
     assignee = aliased(User)
-    sort_keys = {
+    keys_by_sort: dict[str, list[Any]] = {
         # no due date sorts last in both directions
-        "due": [Task.due_date.is_(None), Task.due_date],  # type: ignore[union-attr]
+        "due": [col(Task.due_date).is_(None), Task.due_date],
         "updated": [Task.updated_at],
         "priority": [_PRIORITY_RANK],
         "title": [func.lower(Task.title)],
-    }[params.sort]
+    }
+    sort_keys = keys_by_sort[params.sort]
     order = ordered(sort_keys, params.descending, Task.id)
     if params.sort == "due":
         order[0] = sort_keys[0].asc()
     query = (
         select(Task, Project.name, assignee.name)
-        .join(Project, Project.id == Task.project_id)  # type: ignore[arg-type]
-        .outerjoin(assignee, assignee.id == Task.assignee_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == Task.project_id)
+        .outerjoin(assignee, col(assignee.id) == Task.assignee_id)
         .where(*where)
         .order_by(*order)
     )
@@ -138,7 +139,7 @@ def list_tasks_admin(
             assignee_id=task.assignee_id,
             assignee_name=assignee_name,
             due_date=task.due_date,
-            overdue=task.due_date is not None and task.status != "done" and task.due_date < now,
+            overdue=task.due_date is not None and task.status != TaskStatus.DONE and task.due_date < now,
             internal=task.internal,
             updated_at=task.updated_at,
         )

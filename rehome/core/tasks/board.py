@@ -4,8 +4,9 @@ so a 5,000-task project still opens fast (F-05, F-50)."""
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Select, func
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.access import Actor, ProjectScope, project_scope, visible_tasks
 from rehome.core.infra.clock import today
@@ -31,16 +32,16 @@ class Board(BaseModel):
     totals: dict[str, int]
 
 
-def _filtered(scope: ProjectScope, filters: BoardFilters) -> Select:
+def _filtered(scope: ProjectScope, filters: BoardFilters) -> SelectOfScalar[Task]:
     query = visible_tasks(scope)
     if filters.mine:
         query = query.where(Task.assignee_id == scope.actor.user_id)
     if filters.assignee_id:
         query = query.where(Task.assignee_id == filters.assignee_id)
     if filters.overdue:
-        query = query.where(Task.status != "done", Task.due_date < today())  # type: ignore[operator]
+        query = query.where(Task.status != TaskStatus.DONE, col(Task.due_date) < today())
     if filters.blocked:
-        query = query.where(Task.status == "blocked")
+        query = query.where(Task.status == TaskStatus.BLOCKED)
     return query
 
 
@@ -58,7 +59,7 @@ def load_board(
     for status in STATUSES:
         limit = max(1, min(limits.get(status, PER_COLUMN), 1000))
         rows += session.exec(
-            _filtered(scope, filters).where(Task.status == status).order_by(Task.position).limit(limit)  # type: ignore[arg-type]
+            _filtered(scope, filters).where(Task.status == status).order_by(col(Task.position)).limit(limit)
         ).all()
     columns: dict[str, list[TaskOut]] = {status: [] for status in STATUSES}
     for task in tasks_out(session, scope, rows):

@@ -9,7 +9,7 @@ cards lands between those two even when internal cards sit in between.
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import ProjectScope, visible_tasks
 from rehome.core.infra.errors import Invalid
@@ -42,7 +42,7 @@ def target_index(session: Session, scope: ProjectScope, task: Task, place: dict[
             Task.status == task.status,
             Task.id != task.id,
             Task.position < neighbour.position,
-            scope.internal_filter(Task.internal),
+            scope.internal_filter(col(Task.internal)),
         )
     ).one()
     return int(rank) + (1 if place["after_task_id"] else 0)
@@ -63,9 +63,9 @@ def position_at(session: Session, scope: ProjectScope, status: str, index: int, 
             Task.project_id == scope.project_id,
             Task.status == status,
             Task.id != task_id,
-            scope.internal_filter(Task.internal),
+            scope.internal_filter(col(Task.internal)),
         )
-        .order_by(Task.position)
+        .order_by(col(Task.position))
     )
     neighbours = list(session.exec(column.offset(max(index - 1, 0)).limit(2)))
     if index == 0:
@@ -85,7 +85,7 @@ def position_at(session: Session, scope: ProjectScope, status: str, index: int, 
 def _renumber(session: Session, project_id: int, status: str) -> None:
     """Spread a column out again once repeated moves exhaust float precision."""
     tasks = session.exec(
-        select(Task).where(Task.project_id == project_id, Task.status == status).order_by(Task.position)  # type: ignore[arg-type]
+        select(Task).where(Task.project_id == project_id, Task.status == status).order_by(col(Task.position))
     ).all()
     for i, task in enumerate(tasks, start=1):
         task.position = i * _GAP

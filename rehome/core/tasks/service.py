@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlmodel import Session, select
+from sqlalchemy import and_
+from sqlmodel import Session, col, select
 
 from rehome.core import notifications
 from rehome.core.access import (
@@ -103,8 +104,8 @@ def list_tasks(
     if assignee_id:
         query = query.where(Task.assignee_id == assignee_id)
     if after_id:
-        query = query.where(Task.id > after_id)  # type: ignore[operator]
-    rows = list(session.exec(query.order_by(Task.id).limit(limit + 1)))  # type: ignore[arg-type]
+        query = query.where(col(Task.id) > after_id)
+    rows = list(session.exec(query.order_by(col(Task.id)).limit(limit + 1)))
     return page_of(tasks_out(session, scope, rows), limit, lambda t: t.id)
 
 
@@ -176,7 +177,7 @@ def delete_task(session: Session, actor: Actor, task_id: int) -> None:
 def task_history(session: Session, actor: Actor, task_id: int) -> list[TaskEventOut]:
     task_scope(session, actor, task_id)
     events = session.exec(
-        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)  # type: ignore[arg-type]
+        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
     ).all()
     names = user_names(session, (e.actor_id for e in events))
     return [
@@ -209,7 +210,10 @@ def _check_assignee(session: Session, scope: ProjectScope, assignee_id: int | No
         select(User.id, User.is_admin, ProjectMembership.role)
         .outerjoin(
             ProjectMembership,
-            (ProjectMembership.user_id == User.id) & (ProjectMembership.project_id == scope.project_id),
+            and_(
+                col(ProjectMembership.user_id) == User.id,
+                col(ProjectMembership.project_id) == scope.project_id,
+            ),
         )
         .where(User.id == assignee_id, project_people_filter(scope.project_id, scope.actor.workspace_id))
     ).first()

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import (
     Actor,
@@ -17,6 +17,7 @@ from rehome.core.access import (
 )
 from rehome.core.infra.clock import today, utcnow
 from rehome.core.models import ActivityLog, Project, Task, User
+from rehome.core.vocab import TaskStatus
 
 RECENT_DAYS = 7
 
@@ -36,14 +37,14 @@ class Overview(BaseModel):
 def overview(session: Session, actor: Actor) -> Overview:
     """The dashboard's headline numbers, four aggregate queries whatever the size."""
     require_admin(actor)
-    archived = Project.archived_at.is_not(None)  # type: ignore[union-attr]
+    archived = col(Project.archived_at).is_not(None)
     active_projects, archived_projects = session.exec(
         select(func.count().filter(~archived), func.count().filter(archived)).where(
             visible_project_filter(actor, include_archived=True)
         )
     ).one()
-    disabled = User.disabled_at.is_not(None)  # type: ignore[union-attr]
-    no_password = or_(User.password_hash.is_(None), User.password_hash == "")  # type: ignore[union-attr]
+    disabled = col(User.disabled_at).is_not(None)
+    no_password = or_(col(User.password_hash).is_(None), col(User.password_hash) == "")
     active_users, invited_users, disabled_users = session.exec(
         select(
             func.count().filter(~disabled, ~no_password),
@@ -51,14 +52,14 @@ def overview(session: Session, actor: Actor) -> Overview:
             func.count().filter(disabled),
         ).where(User.workspace_id == actor.workspace_id)
     ).one()
-    open_ = Task.status != "done"
+    open_ = col(Task.status) != TaskStatus.DONE
     open_tasks, overdue_tasks, blocked_tasks = session.exec(
         select(
             func.count().filter(open_),
-            func.count().filter(open_, Task.due_date < today()),  # type: ignore[operator]
-            func.count().filter(Task.status == "blocked"),
+            func.count().filter(open_, col(Task.due_date) < today()),
+            func.count().filter(col(Task.status) == TaskStatus.BLOCKED),
         )
-        .join(Project, Project.id == Task.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == Task.project_id)
         .where(visible_project_filter(actor))
     ).one()
     recent = session.exec(
@@ -92,13 +93,13 @@ def project_options(session: Session, actor: Actor, *, include_archived: bool = 
     """The workspace's projects (archived last), for filters; without archived ones for
     forms that change a project, since archived projects are read-only."""
     require_admin(actor)
-    archived = Project.archived_at.is_not(None)  # type: ignore[union-attr]
+    archived = col(Project.archived_at).is_not(None)
     rows = session.exec(
         select(Project.id, Project.name, archived)
         .where(visible_project_filter(actor, include_archived=include_archived))
-        .order_by(archived, func.lower(Project.name), Project.id)
+        .order_by(archived, func.lower(Project.name), col(Project.id))
     )
-    return [Option(id=int(pid), label=name, archived=bool(gone)) for pid, name, gone in rows]
+    return [Option(id=int(pid or 0), label=name, archived=bool(gone)) for pid, name, gone in rows]
 
 
 def user_options(session: Session, actor: Actor) -> list[Option]:
@@ -107,6 +108,6 @@ def user_options(session: Session, actor: Actor) -> list[Option]:
     rows = session.exec(
         select(User.id, User.name)
         .where(User.workspace_id == actor.workspace_id)
-        .order_by(func.lower(User.name), User.id)
+        .order_by(func.lower(User.name), col(User.id))
     )
-    return [Option(id=int(uid), label=name) for uid, name in rows]
+    return [Option(id=int(uid or 0), label=name) for uid, name in rows]

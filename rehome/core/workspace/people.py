@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.models import User
@@ -25,8 +25,8 @@ def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    rows = session.exec(select(User.id, User.name).where(User.id.in_(wanted)))  # type: ignore[union-attr]
-    return {int(uid): name for uid, name in rows}
+    rows = session.exec(select(User.id, User.name).where(col(User.id).in_(wanted)))
+    return {int(uid or 0): name for uid, name in rows}
 
 
 def person(viewer: Actor, user: User, sees_contacts: bool) -> Person:

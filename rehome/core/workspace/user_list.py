@@ -4,10 +4,10 @@ project count, in two queries whatever the number of rows.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, true
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, visible_project_filter
 from rehome.core.infra.listing import Listing, ListParams, contains, ordered, page_of, parse, total_of
@@ -27,11 +27,11 @@ class AdminUserRow(UserOut):
 
 def _user_status(status: str) -> ColumnElement[bool]:
     """The SQL form of `users.user_out`'s status: disabled wins, then no password = invited."""
-    no_password = or_(User.password_hash.is_(None), User.password_hash == "")  # type: ignore[union-attr]
-    enabled = User.disabled_at.is_(None)  # type: ignore[union-attr]
+    no_password = or_(col(User.password_hash).is_(None), col(User.password_hash) == "")
+    enabled = col(User.disabled_at).is_(None)
     return {
         "all": true(),
-        "disabled": User.disabled_at.is_not(None),  # type: ignore[union-attr]
+        "disabled": col(User.disabled_at).is_not(None),
         "invited": and_(enabled, no_password),
         "active": and_(enabled, ~no_password),
     }[status]
@@ -64,26 +64,27 @@ def list_users_admin(
         },
     )
     where = [
-        User.workspace_id == actor.workspace_id,
+        col(User.workspace_id) == actor.workspace_id,
         contains(params.q, User.name, User.email),
         _user_status(params.status),
     ]
     if params.role != "all":
-        where.append(User.is_admin == (true() if params.role == "admin" else false()))
+        where.append(col(User.is_admin) == (true() if params.role == "admin" else false()))
     total = total_of(session, select(func.count()).select_from(User).where(*where), params)
 
-    active_projects = select(Project.id).where(visible_project_filter(actor))
+    active_projects = select(col(Project.id)).where(visible_project_filter(actor))
     projects_per_user = (
         select(ProjectMembership.user_id, func.count().label("n"))
-        .where(ProjectMembership.project_id.in_(active_projects))  # type: ignore[attr-defined]
-        .group_by(ProjectMembership.user_id)
+        .where(col(ProjectMembership.project_id).in_(active_projects))
+        .group_by(col(ProjectMembership.user_id))
         .subquery()
     )
-    sort_keys = {
+    keys_by_sort: dict[str, list[Any]] = {
         "name": [func.lower(User.name)],
         "email": [User.email],
         "created": [User.created_at],
-    }[params.sort]
+    }
+    sort_keys = keys_by_sort[params.sort]
     query = (
         select(User, func.coalesce(projects_per_user.c.n, 0))
         .outerjoin(projects_per_user, projects_per_user.c.user_id == User.id)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import or_, update
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, workspace_user
 from rehome.core.activity import log as audit
 from rehome.core.auth.sessions import revoke_user_sessions
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Conflict, NotFound
+from rehome.core.infra.listing import contains
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.models import ApiToken, User, Workspace
+from rehome.core.realtime import events
+from rehome.core.vocab import EventKind
 
 
 class UserOut(BaseModel):
@@ -80,11 +83,10 @@ def list_users(
     limit = max(1, min(limit, MAX_LIMIT))
     query = select(User).where(User.workspace_id == actor.workspace_id)
     if q.strip():
-        pattern = f"%{q.strip().lower()[:100]}%"
-        query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))  # type: ignore[attr-defined]
+        query = query.where(contains(q.strip()[:100], User.name, User.email))  # % and _ taken literally
     if after_id:
-        query = query.where(User.id > after_id)  # type: ignore[operator]
-    rows = session.exec(query.order_by(User.id).limit(limit + 1)).all()  # type: ignore[arg-type]
+        query = query.where(col(User.id) > after_id)
+    rows = session.exec(query.order_by(col(User.id)).limit(limit + 1)).all()
     return page_of([user_out(u) for u in rows], limit, lambda u: u.id)
 
 
@@ -93,6 +95,8 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserPatch) -
     changes = data.model_dump(exclude_unset=True)
     if user_id == actor.user_id and (changes.get("disabled") or changes.get("is_admin") is False):
         raise Conflict("You cannot disable yourself or remove your own admin rights.")
+    if "is_admin" in changes and changes["is_admin"] != user.is_admin:
+        events.emit_to_user(session, user_id, EventKind.ACCESS_CHANGED)  # open pages re-check now
     for field in ("name", "phone", "is_admin"):
         if field in changes:
             setattr(user, field, changes[field])
@@ -112,7 +116,7 @@ def _set_disabled(session: Session, user: User, disabled: bool) -> None:
         revoke_user_sessions(session, int(user.id or 0))
         session.exec(
             update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
             .values(revoked_at=utcnow())
         )
     elif not disabled:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ObjectVar, StringVar
 
 from rehome.core.auth.api_tokens import TokenOut
 from rehome.ui.account.state import AccountState
 from rehome.ui.components.forms import field, form_error, notice
+from rehome.ui.components.links import create_token_js
 from rehome.ui.layout import app_shell
 
 
@@ -45,10 +49,10 @@ def _password_card() -> rx.Component:
     )
 
 
-def _token_row(token: rx.Var[TokenOut]) -> rx.Component:
+def _token_row(token: ObjectVar[TokenOut]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(token.name),
-        rx.table.cell(rx.code(token.prefix + "…")),
+        rx.table.cell(rx.code(cast(StringVar, token.prefix) + "…")),
         rx.table.cell(rx.moment(token.created_at, from_now=True)),
         rx.table.cell(rx.cond(token.last_used_at, rx.moment(token.last_used_at, from_now=True), "never")),
         rx.table.cell(
@@ -69,19 +73,7 @@ def _tokens_card() -> rx.Component:
         rx.text(
             "For the ReHome mobile app and scripts. A token is shown once.", size="2", color_scheme="gray"
         ),
-        rx.cond(
-            AccountState.new_token != "",
-            rx.callout(
-                rx.vstack(
-                    rx.text("Copy your new token now; it will not be shown again:"),
-                    rx.code(AccountState.new_token, id="new-token", word_break="break-all"),
-                    rx.button("Done", size="1", on_click=AccountState.forget_new_token),
-                ),
-                icon="key",
-                color_scheme="green",
-                margin_y="3",
-            ),
-        ),
+        rx.box(id="new-token-box", class_name="once-box", aria_live="polite"),
         form_error(AccountState.token_error),
         rx.form(
             rx.hstack(
@@ -89,8 +81,11 @@ def _tokens_card() -> rx.Component:
                 rx.button("Create token", type="submit"),
                 margin_y="3",
             ),
-            on_submit=AccountState.create_token,
-            reset_on_submit=True,
+            on_submit=rx.call_script(
+                create_token_js("token-form", "new-token-box"), callback=AccountState.token_created
+            ),
+            prevent_default=True,
+            id="token-form",
         ),
         rx.table.root(
             rx.table.header(

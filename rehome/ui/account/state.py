@@ -1,85 +1,64 @@
-"""Account: change password, manage API tokens for the mobile app."""
+"""Account: change password, manage API tokens for the mobile app.
+
+A new token's plain value never enters this state: the browser creates it
+over HTTP (`/auth/api-tokens`) and shows it once in the page, then asks this
+state to reload the list.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import reflex as rx
-from pydantic import ValidationError
 
 from rehome.core.auth import api_tokens, password_flows
-from rehome.core.infra.db import session_scope
-from rehome.core.infra.errors import DomainError, Invalid
+from rehome.core.infra.errors import DomainError
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
+from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.session import SessionState, field_errors
 
 
 class AccountState(SessionState):
-    tokens: list[api_tokens.TokenOut] = []
-    new_token: str = ""
-    password_errors: dict[str, str] = {}
-    password_saved: bool = False
-    token_error: str = ""
+    tokens: ListField[list[api_tokens.TokenOut]] = list_field()
+    password_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    password_saved: rx.Field[bool] = rx.field(False)
+    token_error: rx.Field[str] = rx.field("")
 
-    def _reload_tokens(self, actor: Any) -> None:
-        self.tokens = self._run(lambda s: api_tokens.list_tokens(s, actor)) or []
+    def _reload_tokens(self, ctx: Ctx) -> None:
+        self.tokens = api_tokens.list_tokens(ctx.db, ctx.actor)
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._remember(actor)
-        self.password_errors, self.password_saved, self.new_token = {}, False, ""
-        self._reload_tokens(actor)
-        return None
+    @signed_in(page=True)
+    def load(self, ctx: Ctx) -> None:
+        self.password_errors, self.password_saved, self.token_error = {}, False, ""
+        self._reload_tokens(ctx)
 
-    @rx.event
-    def change_password(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self.password_saved = False
-        try:
-            data = password_flows.PasswordChange(
-                current_password=str(form.get("current_password", "")),
-                new_password=str(form.get("new_password", "")),
-            )
-            with session_scope() as session:
-                password_flows.change_password(session, actor, data, keep_session=self._session_token())
-        except ValidationError as error:
-            self.password_errors = field_errors(Invalid.from_validation(error))
-            return None
-        except DomainError as error:
-            self.password_errors = field_errors(error)
-            return None
+    def _password_refused(self, error: DomainError) -> None:
+        self.password_errors, self.password_saved = field_errors(error), False
+
+    @signed_in(on_error="_password_refused")
+    def change_password(self, ctx: Ctx, form: dict[str, Any]) -> Any:
+        data = password_flows.PasswordChange(
+            current_password=str(form.get("current_password", "")),
+            new_password=str(form.get("new_password", "")),
+        )
+        password_flows.change_password(ctx.db, ctx.actor, data, keep_session=self._session_token())
         self.password_errors, self.password_saved = {}, True
         return rx.set_value("current_password", "")
 
-    @rx.event
-    def create_token(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        try:
-            data = api_tokens.TokenCreate(name=str(form.get("token_name", "")))
-        except ValidationError:
-            self.token_error = "Give the token a name (up to 80 characters)."
-            return None
-        created = self._run(lambda s: api_tokens.create_token(s, actor, data))
-        if created:
-            self.new_token, self.token_error = created[1], ""
-            self._reload_tokens(actor)
-        return None
+    @signed_in()
+    def token_created(self, ctx: Ctx, result: dict[str, Any]) -> None:
+        """What the browser's token request answered (never the token itself)."""
+        error = (result.get("error") or {}) if isinstance(result, dict) else {}
+        ok = isinstance(result, dict) and bool(result.get("ok"))
+        self.token_error = "" if ok else str(error.get("message") or "The token was not created.")[:200]
+        self._reload_tokens(ctx)
 
-    @rx.event
-    def revoke_token(self, token_id: int) -> rx.event.EventSpec | None:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._run(lambda s: api_tokens.revoke_token(s, actor, int(token_id)))
-        self._reload_tokens(actor)
-        return None
+    @signed_in()
+    def revoke_token(self, ctx: Ctx, token_id: int) -> None:
+        api_tokens.revoke_token(ctx.db, ctx.actor, int(token_id))
+        ctx.db.flush()
+        self._reload_tokens(ctx)
 
-    @rx.event
-    def forget_new_token(self) -> None:
-        self.new_token = ""
+    @public
+    def clear_token_error(self) -> None:
+        self.token_error = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.core.activity.feed import ActivityRow
 from rehome.core.workspace.overview import Option
@@ -11,7 +12,7 @@ from rehome.ui.admin.state_activity import AdminActivityState as S
 from rehome.ui.admin.table import admin_page, data_table, header, pager, toolbar
 
 
-def _row(row: rx.Var[ActivityRow]) -> rx.Component:
+def _row(row: ObjectVar[ActivityRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.moment(row.created_at, format="YYYY-MM-DD HH:mm"), white_space="nowrap"),
         rx.table.cell(row.actor_name, white_space="nowrap"),
@@ -30,7 +31,7 @@ def _row(row: rx.Var[ActivityRow]) -> rx.Component:
     )
 
 
-def _project_option(option: rx.Var[Option]) -> rx.Component:
+def _project_option(option: ObjectVar[Option]) -> rx.Component:
     return rx.select.item(option.label, value=option.id.to_string())
 
 

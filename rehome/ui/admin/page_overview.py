@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.core.activity.feed import ActivityRow
 from rehome.ui.admin.state_overview import AdminSearchState, OverviewState
@@ -60,7 +61,7 @@ def _stat(
     )
 
 
-def _recent_row(row: rx.Var[ActivityRow]) -> rx.Component:
+def _recent_row(row: ObjectVar[ActivityRow]) -> rx.Component:
     return rx.hstack(
         rx.moment(row.created_at, from_now=True, size="1", color="var(--gray-11)", min_width="90px"),
         rx.text(

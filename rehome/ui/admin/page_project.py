@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ObjectVar, StringVar
 
 from rehome.core.projects.members import AdminMemberRow, UserOption
 from rehome.ui.admin.page_projects import project_fields
@@ -67,7 +70,7 @@ def _details() -> rx.Component:
     )
 
 
-def _member_row(member: rx.Var[AdminMemberRow]) -> rx.Component:
+def _member_row(member: ObjectVar[AdminMemberRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.text(member.name, weight="medium"),
@@ -77,7 +80,7 @@ def _member_row(member: rx.Var[AdminMemberRow]) -> rx.Component:
         rx.table.cell(status_badge(member.status)),
         rx.table.cell(
             rx.select.root(
-                rx.select.trigger(aria_label="Role of " + member.name),
+                rx.select.trigger(aria_label="Role of " + cast(StringVar, member.name)),
                 rx.select.content(*[rx.select.item(text, value=value) for value, text in ROLE_OPTIONS]),
                 value=member.role,
                 on_change=lambda role: S.set_role(member.user_id, role),
@@ -100,8 +103,10 @@ def _member_row(member: rx.Var[AdminMemberRow]) -> rx.Component:
     )
 
 
-def _option(user: rx.Var[UserOption]) -> rx.Component:
-    return rx.select.item(user.name + " · " + user.email, value=user.id.to_string())
+def _option(user: ObjectVar[UserOption]) -> rx.Component:
+    return rx.select.item(
+        cast(StringVar, user.name) + " · " + cast(StringVar, user.email), value=user.id.to_string()
+    )
 
 
 def _add_form() -> rx.Component:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import reflex as rx
+from reflex.vars import NumberVar, ObjectVar
 
 from rehome.core.projects.admin_list import AdminProjectRow
 from rehome.ui.admin.state_projects import AdminProjectsState as S
@@ -73,7 +74,7 @@ def _editor() -> rx.Component:
     )
 
 
-def _row(row: rx.Var[AdminProjectRow]) -> rx.Component:
+def _row(row: ObjectVar[AdminProjectRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(row.name, href="/admin/projects/" + row.id.to_string(), weight="medium"),
@@ -82,7 +83,11 @@ def _row(row: rx.Var[AdminProjectRow]) -> rx.Component:
         rx.table.cell(row.address, min_width="160px"),
         rx.table.cell(row.member_count),
         rx.table.cell(row.open_tasks),
-        rx.table.cell(rx.cond(row.overdue_tasks > 0, rx.badge(row.overdue_tasks, color_scheme="red"), "0")),
+        rx.table.cell(
+            rx.cond(
+                cast(NumberVar, row.overdue_tasks) > 0, rx.badge(row.overdue_tasks, color_scheme="red"), "0"
+            )
+        ),
         rx.table.cell(rx.moment(row.created_at, format="YYYY-MM-DD"), white_space="nowrap"),
         rx.table.cell(status_badge(rx.cond(row.archived, "archived", "active"))),
         rx.table.cell(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.core.search.service import SearchHit
 from rehome.ui.admin.page_overview import global_search
@@ -12,7 +15,7 @@ from rehome.ui.admin.table import admin_page
 _R = AdminSearchState.results
 
 
-def _hit(hit: rx.Var[SearchHit]) -> rx.Component:
+def _hit(hit: ObjectVar[SearchHit]) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.link(hit.title, href=hit.link, weight="medium", class_name="search-hit"),
@@ -30,6 +33,7 @@ def _hit(hit: rx.Var[SearchHit]) -> rx.Component:
 
 
 def _group(title: str, icon: str, hits: rx.Var[list[SearchHit]], group_id: str) -> rx.Component:
+    hits = cast(ArrayVar[list[SearchHit]], hits)  # Reflex types a field of an object var as a plain Var
     return rx.cond(
         hits.length() > 0,
         rx.card(
@@ -65,7 +69,7 @@ def search_page() -> rx.Component:
             rx.cond(
                 ~AdminSearchState.searched,
                 rx.text(
-                    "Type a word or two: project names, task titles, chat messages, people.",
+                    "Type a word or two: project names, task titles, chat messages, file names, people.",
                     color_scheme="gray",
                     size="2",
                 ),
@@ -74,6 +78,7 @@ def search_page() -> rx.Component:
                 _group("Projects", "folder-kanban", _R.projects, "results-projects"),
                 _group("Tasks", "list-checks", _R.tasks, "results-tasks"),
                 _group("Messages", "message-square", _R.messages, "results-messages"),
+                _group("Files", "paperclip", _R.files, "results-files"),
                 _group("People", "users", _R.users, "results-users"),
                 columns=rx.breakpoints(initial="1", md="2"),
                 spacing="3",

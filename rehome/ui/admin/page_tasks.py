@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.core.tasks.admin_list import AdminTaskRow
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
@@ -29,7 +30,7 @@ def _priority(priority: rx.Var[str]) -> rx.Component:
     )
 
 
-def _row(task: rx.Var[AdminTaskRow]) -> rx.Component:
+def _row(task: ObjectVar[AdminTaskRow]) -> rx.Component:
     edit = "/projects/" + task.project_id.to_string() + "?task=" + task.id.to_string()
     return rx.table.row(
         rx.table.row_header_cell(
@@ -83,11 +84,11 @@ def _row(task: rx.Var[AdminTaskRow]) -> rx.Component:
     )
 
 
-def _option(option: rx.Var[Option]) -> rx.Component:
+def _option(option: ObjectVar[Option]) -> rx.Component:
     return rx.select.item(option.label, value=option.id.to_string())
 
 
-def _dynamic_filter(name: str, label: str, everyone: str, options: rx.Var[list[Option]]) -> rx.Component:
+def _dynamic_filter(name: str, label: str, everyone: str, options: ArrayVar[list[Option]]) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(aria_label=label, id=f"filter-{name}", min_width="140px", max_width="240px"),
         rx.select.content(rx.select.item(everyone, value=ANY), rx.foreach(options, _option)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.core.workspace.overview import Option
 from rehome.core.workspace.user_list import AdminUserRow
@@ -26,7 +27,7 @@ from rehome.ui.admin.table import (
 from rehome.ui.components.forms import form_error
 
 
-def _row(user: rx.Var[AdminUserRow]) -> rx.Component:
+def _row(user: ObjectVar[AdminUserRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(user.name, on_click=S.open_edit(user.id), weight="medium", cursor="pointer"),
@@ -43,7 +44,7 @@ def _row(user: rx.Var[AdminUserRow]) -> rx.Component:
     )
 
 
-def _project_option(option: rx.Var[Option]) -> rx.Component:
+def _project_option(option: ObjectVar[Option]) -> rx.Component:
     return rx.select.item(option.label, value=option.id.to_string())
 
 

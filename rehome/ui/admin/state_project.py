@@ -6,172 +6,132 @@ import re
 from typing import Any
 
 import reflex as rx
-from sqlmodel import Session
 
 from rehome.core import projects
-from rehome.core.access import Actor
 from rehome.core.auth import invites
-from rehome.core.infra.errors import Invalid
+from rehome.core.infra.errors import DomainError, Invalid
 from rehome.core.projects import members as memberships
 from rehome.core.projects.members import AdminMemberRow, UserOption, addable_users, list_members_admin
 from rehome.core.projects.service import restore_project
-from rehome.ui.admin.state_base import AdminState, ConfirmMixin, to_int
+from rehome.ui.admin.state_base import AdminState, ConfirmMixin, form_errors, to_int
 from rehome.ui.admin.state_projects import EMPTY_PROJECT, project_form, project_values
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
+from rehome.ui.guard import Ctx, admin
 
 _PATH = re.compile(r"^/admin/projects/(\d{1,10})/?$")
 ROLES = ("team", "consultant", "client")
 
 
 class AdminProjectState(ConfirmMixin, AdminState):
-    pid: int = 0
-    name: str = ""
-    archived: bool = False
-    form: dict[str, str] = EMPTY_PROJECT
-    form_errors: dict[str, str] = {}
-    form_version: int = 0
-    members: list[AdminMemberRow] = []
-    addable: list[UserOption] = []
-    add_errors: dict[str, str] = {}
-    invite_errors: dict[str, str] = {}
-    invite_version: int = 0
+    pid: rx.Field[int] = rx.field(0)
+    name: rx.Field[str] = rx.field("")
+    archived: rx.Field[bool] = rx.field(False)
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_PROJECT)
+    form_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    form_version: rx.Field[int] = rx.field(0)
+    members: ListField[list[AdminMemberRow]] = list_field()
+    addable: ListField[list[UserOption]] = list_field()
+    add_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    invite_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    invite_version: rx.Field[int] = rx.field(0)
 
-    def _refresh(self, actor: Actor) -> bool:
+    def _refresh(self, ctx: Ctx) -> None:
         """Load the project (admin check and workspace scope in the core) and its people."""
-        pid = self.pid
-
-        def read(session: Session) -> tuple[Any, list[AdminMemberRow], list[UserOption]]:
-            detail = projects.project_detail(session, actor, pid)
-            return (
-                detail,
-                list_members_admin(session, actor, pid),
-                addable_users(session, actor, pid),
-            )
-
-        loaded = self._run(read)
-        if loaded is None:
-            return False
-        detail, self.members, self.addable = loaded
+        ctx.db.flush()
+        detail = projects.project_detail(ctx.db, ctx.actor, self.pid)
+        self.members = list_members_admin(ctx.db, ctx.actor, self.pid)
+        self.addable = addable_users(ctx.db, ctx.actor, self.pid)
         self.name, self.archived = detail.name, detail.archived
         self.form, self.form_version = project_form(detail), self.form_version + 1
-        return True
 
-    @rx.event
-    def load(self) -> Any:
-        actor, away = self._enter()
-        if actor is None:
-            return away
+    def _gone(self, error: DomainError) -> Any:
+        self.flash = error.message
+        return rx.redirect("/admin/projects")
+
+    @admin(page=True, on_error="_gone")
+    def load(self, ctx: Ctx) -> Any:
         match = _PATH.match(self.router.url.path or "")
         self.pid = int(match.group(1)) if match else 0
         self.form_errors, self.add_errors, self.invite_errors = {}, {}, {}
         self.pending = ""
-        if not self.pid or not self._refresh(actor):
+        if not self.pid:
             return rx.redirect("/admin/projects")
+        self._refresh(ctx)
         return None
 
-    def _after_change(self, actor: Actor, ok: bool, message: str) -> Any:
-        if ok:
-            self._refresh(actor)
-            return rx.toast.success(message)
-        return None
+    def _changed(self, ctx: Ctx, message: str) -> Any:
+        self._refresh(ctx)
+        return rx.toast.success(message)
 
     # ---- fields -----------------------------------------------------------------------------
-    @rx.event
-    def save(self, form: dict[str, Any]) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        pid = self.pid
-        errors = self._submit(
-            lambda s: projects.update_project(s, actor, pid, projects.ProjectPatch(**project_values(form)))
-        )
-        self.form_errors = errors or {}
-        return self._after_change(actor, errors is None, "Project saved.")
+    def _fields_refused(self, error: DomainError) -> None:
+        self.form_errors = form_errors(error)
+
+    @admin(on_error="_fields_refused")
+    def save(self, ctx: Ctx, form: dict[str, Any]) -> Any:
+        projects.update_project(ctx.db, ctx.actor, self.pid, projects.ProjectPatch(**project_values(form)))
+        self.form_errors = {}
+        return self._changed(ctx, "Project saved.")
 
     # ---- members ----------------------------------------------------------------------------
-    @rx.event
-    def set_role(self, user_id: int, role: str) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        uid, pid = to_int(user_id) or 0, self.pid
-        errors = self._submit(
-            lambda s: memberships.set_member(
-                s, actor, pid, uid, memberships.MemberSet.model_validate({"role": role})
-            )
-        )
-        if errors is not None:
-            self.flash = next(iter(errors.values()))
-        return self._after_change(actor, errors is None, "Role changed.")
+    def _role_refused(self, error: DomainError) -> None:
+        self.flash = next(iter(form_errors(error).values()))
 
-    @rx.event
-    def add_member(self, form: dict[str, Any]) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        uid, role, pid = to_int(form.get("user_id", "")), str(form.get("role", "")), self.pid
+    @admin(on_error="_role_refused")
+    def set_role(self, ctx: Ctx, user_id: int, role: str) -> Any:
+        data = memberships.MemberSet.model_validate({"role": role})
+        memberships.set_member(ctx.db, ctx.actor, self.pid, to_int(user_id) or 0, data)
+        return self._changed(ctx, "Role changed.")
+
+    def _add_refused(self, error: DomainError) -> None:
+        self.add_errors = form_errors(error)
+
+    @admin(on_error="_add_refused")
+    def add_member(self, ctx: Ctx, form: dict[str, Any]) -> Any:
+        uid, role = to_int(form.get("user_id", "")), str(form.get("role", ""))
         if uid is None:
-            self.add_errors = {"user_id": "Choose a person to add."}
+            raise Invalid({"user_id": "Choose a person to add."})
+        if role not in ROLES:
+            raise Invalid({"role": "Choose a role."})
+        memberships.set_member(
+            ctx.db, ctx.actor, self.pid, uid, memberships.MemberSet.model_validate({"role": role})
+        )
+        self.add_errors = {}
+        return self._changed(ctx, "Member added.")
+
+    @admin()
+    def confirm_remove(self, ctx: Ctx) -> Any:
+        uid = self._confirmed("remove")
+        if uid is None:
             return None
+        memberships.remove_member(ctx.db, ctx.actor, self.pid, uid)
+        return self._changed(ctx, "Member removed.")
 
-        def work(session: Session) -> None:
-            if role not in ROLES:
-                raise Invalid({"role": "Choose a role."})
-            memberships.set_member(
-                session, actor, pid, uid, memberships.MemberSet.model_validate({"role": role})
-            )
+    def _invite_refused(self, error: DomainError) -> None:
+        self.invite_errors = form_errors(error)
 
-        errors = self._submit(work)
-        self.add_errors = errors or {}
-        return self._after_change(actor, errors is None, "Member added.")
-
-    @rx.event
-    def confirm_remove(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        uid, pid = self._confirmed("remove"), self.pid
-        ok = uid is not None and self._attempt(lambda s: memberships.remove_member(s, actor, pid, uid))
-        return self._after_change(actor, ok, "Member removed.")
-
-    @rx.event
-    def invite(self, form: dict[str, Any]) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        pid = self.pid
+    @admin(on_error="_invite_refused")
+    def invite(self, ctx: Ctx, form: dict[str, Any]) -> Any:
         values = {
             "email": str(form.get("email", "")),
             "name": str(form.get("name", "")),
             "role": str(form.get("role", "")),
-            "project_id": pid,
+            "project_id": self.pid,
         }
-
-        def work(session: Session) -> None:
-            if values["role"] not in ROLES:
-                raise Invalid({"role": "Choose the role they get in this project."})
-            invites.invite_user(session, actor, invites.InviteCreate.model_validate(values))
-
-        errors = self._submit(work)
-        self.invite_errors = errors or {}
-        if errors is None:
-            self.invite_version += 1  # clears the form
-        return self._after_change(actor, errors is None, f"Invitation sent to {values['email'].strip()}.")
+        if values["role"] not in ROLES:
+            raise Invalid({"role": "Choose the role they get in this project."})
+        invites.invite_user(ctx.db, ctx.actor, invites.InviteCreate.model_validate(values))
+        self.invite_errors, self.invite_version = {}, self.invite_version + 1  # clears the form
+        return self._changed(ctx, f"Invitation sent to {str(values['email']).strip()}.")
 
     # ---- archive and restore ------------------------------------------------------------------
-    @rx.event
-    def archive(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        pid, self.pending = self.pid, ""
-        ok = self._attempt(lambda s: projects.archive_project(s, actor, pid))
-        return self._after_change(actor, ok, "Project archived.")
+    @admin()
+    def archive(self, ctx: Ctx) -> Any:
+        self.pending = ""
+        projects.archive_project(ctx.db, ctx.actor, self.pid)
+        return self._changed(ctx, "Project archived.")
 
-    @rx.event
-    def restore(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        pid = self.pid
-        ok = self._attempt(lambda s: restore_project(s, actor, pid))
-        return self._after_change(actor, ok, "Project restored.")
+    @admin()
+    def restore(self, ctx: Ctx) -> Any:
+        restore_project(ctx.db, ctx.actor, self.pid)
+        return self._changed(ctx, "Project restored.")

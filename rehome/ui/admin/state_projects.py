@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import reflex as rx
-from sqlmodel import Session
-
 from rehome.core import projects
-from rehome.core.access import Actor
 from rehome.core.infra.listing import Listing
 from rehome.core.infra.validation import parse_cents
 from rehome.core.projects.admin_list import AdminProjectRow, list_projects_admin
 from rehome.core.projects.service import restore_project
+from rehome.core.projects.views import ProjectOut
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, EditorMixin, ListMixin, to_int
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
+from rehome.ui.guard import Ctx, admin, public
 
 EMPTY_PROJECT = {"name": "", "address": "", "description": "", "budget": ""}
 
 
-def project_form(project: projects.ProjectOut | projects.ProjectDetail) -> dict[str, str]:
+def project_form(project: ProjectOut) -> dict[str, str]:
     budget = project.budget_cents
     return {
         "name": project.name,
@@ -39,79 +38,52 @@ def project_values(form: dict[str, Any]) -> dict[str, Any]:
 
 
 class AdminProjectsState(EditorMixin, ConfirmMixin, ListMixin, AdminState):
-    rows: list[AdminProjectRow] = []
-    form: dict[str, str] = EMPTY_PROJECT
+    rows: ListField[list[AdminProjectRow]] = list_field()
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_PROJECT)
 
-    def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
-        return list_projects_admin(session, actor, status=self.filters.get("status", "active"), **params)
+    def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
+        return list_projects_admin(ctx.db, ctx.actor, status=self.filters.get("status", "active"), **params)
 
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
 
-    @rx.event
-    def load(self) -> Any:
-        actor, away = self._enter()
-        if actor is None:
-            return away
+    @admin(page=True)
+    def load(self, ctx: Ctx) -> None:
         self._start("name", {"status": "active"})
         self.editor_open, self.pending = False, ""
-        self._reload(actor)
-        return None
+        self._reload(ctx)
 
     # ---- create and edit ------------------------------------------------------------
-    @rx.event
-    def open_new(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
+    @public
+    def open_new(self) -> None:
         self.editing_id, self.form, self.form_errors, self.editor_open = 0, EMPTY_PROJECT, {}, True
-        return None
 
-    @rx.event
-    def open_edit(self, project_id: int) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        pid = to_int(project_id) or 0
-        detail = self._run(lambda s: projects.project_detail(s, actor, pid))
-        if detail is not None:
-            self.editing_id, self.form, self.form_errors = detail.id, project_form(detail), {}
-            self.editor_open = True
-        return None
+    @admin()
+    def open_edit(self, ctx: Ctx, project_id: int) -> None:
+        detail = projects.project_detail(ctx.db, ctx.actor, to_int(project_id) or 0)
+        self.editing_id, self.form, self.form_errors = detail.id, project_form(detail), {}
+        self.editor_open = True
 
-    @rx.event
-    def save(self, form: dict[str, Any]) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        editing = self.editing_id
-
-        def work(session: Session) -> None:
-            values = project_values(form)
-            if editing:
-                projects.update_project(session, actor, editing, projects.ProjectPatch(**values))
-            else:
-                projects.create_project(session, actor, projects.ProjectCreate(**values))
-
-        return self._saved(actor, self._submit(work), "Project saved.")
+    @admin(on_error="_form_refused")
+    def save(self, ctx: Ctx, form: dict[str, Any]) -> Any:
+        values = project_values(form)
+        if self.editing_id:
+            projects.update_project(ctx.db, ctx.actor, self.editing_id, projects.ProjectPatch(**values))
+        else:
+            projects.create_project(ctx.db, ctx.actor, projects.ProjectCreate(**values))
+        return self._saved(ctx, "Project saved.")
 
     # ---- archive and restore -----------------------------------------------------------
-    @rx.event
-    def confirm_archive(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
+    @admin()
+    def confirm_archive(self, ctx: Ctx) -> None:
         pid = self._confirmed("archive")
-        if pid is not None and self._attempt(lambda s: projects.archive_project(s, actor, pid)):
-            self._reload(actor)
-        return None
+        if pid is not None:
+            projects.archive_project(ctx.db, ctx.actor, pid)
+            ctx.db.flush()
+            self._reload(ctx)
 
-    @rx.event
-    def restore(self, project_id: int) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
-        pid = to_int(project_id) or 0
-        if self._attempt(lambda s: restore_project(s, actor, pid)):
-            self._reload(actor)
-        return None
+    @admin()
+    def restore(self, ctx: Ctx, project_id: int) -> None:
+        restore_project(ctx.db, ctx.actor, to_int(project_id) or 0)
+        ctx.db.flush()
+        self._reload(ctx)

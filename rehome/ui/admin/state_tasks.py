@@ -5,31 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from sqlmodel import Session
 
 from rehome.core import tasks
-from rehome.core.access import Actor
 from rehome.core.infra.listing import Listing
 from rehome.core.tasks.admin_list import AdminTaskRow, list_tasks_admin
 from rehome.core.workspace.overview import Option, project_options, user_options
 from rehome.ui.admin.state_base import AdminState, ConfirmMixin, ListMixin, to_int
+from rehome.ui.fields import ListField, list_field
+from rehome.ui.guard import Ctx, admin
 
 ANY = "all"
 
 
 class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
-    rows: list[AdminTaskRow] = []
-    project_choices: list[Option] = []
-    people: list[Option] = []
+    rows: ListField[list[AdminTaskRow]] = list_field()
+    project_choices: ListField[list[Option]] = list_field()
+    people: ListField[list[Option]] = list_field()
 
-    def _fetch(self, session: Session, actor: Actor, params: dict[str, Any]) -> Listing[Any]:
+    def _fetch(self, ctx: Ctx, params: dict[str, Any]) -> Listing[Any]:
         f = self.filters
         return list_tasks_admin(
-            session,
-            actor,
-            project_id=None if f.get("project", ANY) == ANY else f.get("project"),
+            ctx.db,
+            ctx.actor,
+            project_id=None if f.get("project", ANY) == ANY else to_int(f.get("project")),
             status=f.get("status", ANY),
-            assignee_id=None if f.get("assignee", ANY) == ANY else f.get("assignee"),
+            assignee_id=None if f.get("assignee", ANY) == ANY else to_int(f.get("assignee")),
             overdue=f.get("overdue") == "yes",
             include_archived=f.get("archived") == "yes",
             **params,
@@ -38,11 +38,8 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
     def _show(self, listing: Listing[Any]) -> None:
         self.rows = listing.items
 
-    @rx.event
-    def load(self) -> Any:
-        actor, away = self._enter()
-        if actor is None:
-            return away
+    @admin(page=True)
+    def load(self, ctx: Ctx) -> None:
         query = self.router.url.query_parameters
         project = to_int(query.get("project", ""))
         self._start(
@@ -56,21 +53,16 @@ class AdminTasksState(ConfirmMixin, ListMixin, AdminState):
             },
         )
         self.pending = ""
+        self.project_choices = project_options(ctx.db, ctx.actor)
+        self.people = user_options(ctx.db, ctx.actor)
+        self._reload(ctx)
 
-        def options(session: Session) -> tuple[list[Option], list[Option]]:
-            return project_options(session, actor), user_options(session, actor)
-
-        self.project_choices, self.people = self._run(options) or ([], [])
-        self._reload(actor)
-        return None
-
-    @rx.event
-    def confirm_delete(self) -> Any:
-        actor, away = self._admin()
-        if actor is None:
-            return away
+    @admin()
+    def confirm_delete(self, ctx: Ctx) -> Any:
         task_id = self._confirmed("delete")
-        if task_id is not None and self._attempt(lambda s: tasks.delete_task(s, actor, task_id)):
-            self._reload(actor)
-            return rx.toast.success("Task deleted.")
-        return None
+        if task_id is None:
+            return None
+        tasks.delete_task(ctx.db, ctx.actor, task_id)
+        ctx.db.flush()
+        self._reload(ctx)
+        return rx.toast.success("Task deleted.")

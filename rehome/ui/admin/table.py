@@ -15,6 +15,7 @@ SECTIONS = (
     ("projects", "Projects", "/admin/projects", "folder-kanban"),
     ("users", "Users", "/admin/users", "users"),
     ("tasks", "Tasks", "/admin/tasks", "list-checks"),
+    ("files", "Files", "/admin/files", "paperclip"),
     ("activity", "Activity", "/admin/activity", "history"),
     ("agent", "Assistant", "/admin/agent", "sparkles"),
     ("search", "Search", "/admin/search", "search"),

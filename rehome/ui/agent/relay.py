@@ -66,4 +66,4 @@ async def follow(state: Any) -> None:
             if queued and queued != state.streaming_run:
                 state.streaming_run = queued
             elif stored and stored != state.streaming_run and actor is not None:
-                state._refresh(actor)  # a run this tab was not streaming stored its answer
+                state._refresh_for(actor)  # a run this tab was not streaming stored its answer

@@ -13,8 +13,11 @@ from rehome.core.agent import ledger, threads
 from rehome.core.agent.prompt import link_citations
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
-from rehome.core.vocab import ACTIVE_RUN_STATUSES, RunStatus
-from rehome.ui.agent import relay
+from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience, RunStatus
+from rehome.ui.agent import relay as agent_relay
+from rehome.ui.agent.costs import CostState
+from rehome.ui.fields import ListField, list_field
+from rehome.ui.guard import Ctx, public, relay, signed_in
 from rehome.ui.session import SessionState
 
 CONTINUE_PROMPT = "Continue your previous answer from where it stopped."
@@ -62,16 +65,16 @@ def agent_lines(messages: list[threads.AgentMessageOut], runs: list[threads.RunO
 
 
 class AgentState(SessionState):
-    scope_project_id: int = 0  # 0: the whole workspace (admins)
-    audience: str = "participant"
-    threads: list[ThreadChip] = []
-    thread_id: int = 0
-    lines: list[AgentLine] = []
-    streaming_run: int = 0
-    estimate_cents: float = -1.0
-    warning: str = ""
-    error: str = ""
-    failure: str = ""
+    scope_project_id: rx.Field[int] = rx.field(0)  # 0: the whole workspace (admins)
+    audience: rx.Field[str] = rx.field("participant")
+    threads: ListField[list[ThreadChip]] = list_field()
+    thread_id: rx.Field[int] = rx.field(0)
+    lines: ListField[list[AgentLine]] = list_field()
+    streaming_run: rx.Field[int] = rx.field(0)
+    estimate_cents: rx.Field[float] = rx.field(-1.0)
+    warning: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
+    failure: rx.Field[str] = rx.field("")
     _generation: int = 0
 
     @rx.var
@@ -83,181 +86,122 @@ class AgentState(SessionState):
     def _project(self) -> int | None:
         return self.scope_project_id or None
 
-    def _guarded(self) -> Actor | None:
-        actor = self._actor()
-        if actor is not None:
-            self._remember(actor)
-        return actor
-
-    def _refresh(self, actor: Actor) -> None:
-        """Reload the thread's finished answers, cost estimate and the active run."""
-
-        def read(session: Any) -> tuple:
-            messages = threads.thread_messages(session, actor, self.thread_id)
-            runs = threads.thread_runs(session, actor, self.thread_id)
-            estimate = threads.estimate(session, actor, self.thread_id) if self._can_ask(actor) else -1.0
-            return messages, runs, estimate
-
-        try:
-            with session_scope() as session:
-                messages, runs, estimate = read(session)
-        except DomainError as error:
-            self.error = error.message
-            return
+    def _refresh(self, ctx: Ctx) -> None:
+        """Reload the thread's finished answers (as the reader may see them
+        now), the cost estimate and the active run."""
+        messages = threads.thread_messages(ctx.db, ctx.actor, self.thread_id)
+        runs = threads.thread_runs(ctx.db, ctx.actor, self.thread_id)
+        can_ask = self._can_ask(ctx.actor)
+        self.estimate_cents = threads.estimate(ctx.db, ctx.actor, self.thread_id) if can_ask else -1.0
         self.lines = agent_lines(messages, runs)
-        self.estimate_cents = estimate
         active = next((r for r in runs if r.status in ACTIVE_RUN_STATUSES), None)
         self.streaming_run = active.id if active else 0
         last = runs[0] if runs else None
-        self.failure = (
-            (last.error or "The assistant could not answer.")
-            if last and last.status == RunStatus.FAILED
-            else ""
-        )
+        failed = last is not None and last.status == RunStatus.FAILED
+        self.failure = (last.error or "The assistant could not answer.") if last and failed else ""
 
-    def _can_ask(self, actor: Actor) -> bool:
-        return self.audience == "participant" or actor.is_admin
-
-    def _open(self, actor: Actor) -> Any:
-        """Pick (or start) the newest thread of this scope and show it."""
+    def _refresh_for(self, actor: Actor) -> None:
+        """`_refresh` in a transaction of its own (the relay, outside any handler)."""
         try:
-            with session_scope() as session:
-                found = threads.list_threads(session, actor, self._project(), self.audience)  # type: ignore[arg-type]
-                if not found:
-                    found = [
-                        threads.create_thread(
-                            session, actor, self._project(), threads.ThreadIn(audience=self.audience)
-                        )
-                    ]  # type: ignore[arg-type]
+            with session_scope() as db:
+                self._refresh(Ctx(actor=actor, db=db))
         except DomainError as error:
             self.error = error.message
-            return None
+
+    def _can_ask(self, actor: Actor) -> bool:
+        return self.audience == Audience.PARTICIPANT or actor.is_admin
+
+    def _agent_refused(self, error: DomainError) -> None:
+        self.error = error.message
+
+    @signed_in(on_error="_agent_refused")
+    def open_scope(self, ctx: Ctx, project_id: int, audience: str) -> Any:
+        """Pick (or start) the newest thread of this scope and show it."""
+        self.scope_project_id = max(0, int(project_id))
+        self.audience = (Audience.ADMIN if audience == Audience.ADMIN else Audience.PARTICIPANT).value
+        found = threads.list_threads(ctx.db, ctx.actor, self._project(), Audience(self.audience))
+        if not found:
+            data = threads.ThreadIn(audience=Audience(self.audience))
+            found = [threads.create_thread(ctx.db, ctx.actor, self._project(), data)]
         self.threads = [ThreadChip(id=t.id, title=t.title) for t in found]
         self.thread_id = found[0].id
         self.error = self.warning = ""
-        self._refresh(actor)
+        self._refresh(ctx)
         return AgentState.follow
 
-    @rx.event
-    def open_scope(self, project_id: int, audience: str) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        self.scope_project_id = max(0, int(project_id))
-        self.audience = "admin" if audience == "admin" else "participant"
-        return self._open(actor)
-
-    @rx.event
-    def select_thread(self, thread_id: int) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
+    @signed_in(on_error="_agent_refused")
+    def select_thread(self, ctx: Ctx, thread_id: int) -> Any:
         if int(thread_id) not in {t["id"] for t in self.threads}:
             return None
         self.thread_id = int(thread_id)
-        self._refresh(actor)
+        self._refresh(ctx)
         return AgentState.follow
 
-    @rx.event
-    def new_thread(self) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        data = threads.ThreadIn(audience=self.audience)  # type: ignore[arg-type]
-        created = self._run(lambda s: threads.create_thread(s, actor, self._project(), data))
-        if created is not None:
-            self.threads = [ThreadChip(id=created.id, title=created.title), *self.threads]
-            self.thread_id, self.lines, self.streaming_run, self.failure = created.id, [], 0, ""
-        return None
+    @signed_in(on_error="_agent_refused")
+    def new_thread(self, ctx: Ctx) -> None:
+        data = threads.ThreadIn(audience=Audience(self.audience))
+        created = threads.create_thread(ctx.db, ctx.actor, self._project(), data)
+        self.threads = [ThreadChip(id=created.id, title=created.title), *self.threads]
+        self.thread_id, self.lines, self.streaming_run, self.failure = created.id, [], 0, ""
 
-    def _ask(self, actor: Actor, content: str) -> Any:
+    def _ask(self, ctx: Ctx, content: str) -> None:
         try:
             data = threads.QuestionIn(content=content)
-            with session_scope() as session:
-                answer = threads.ask(session, actor, self.thread_id, data)
         except ValidationError:
             self.error = "Write a question (up to 4,000 characters)."
-            return None
-        except DomainError as error:
-            self.error = error.message
-            return None
+            return
+        answer = threads.ask(ctx.db, ctx.actor, self.thread_id, data)
         self.error, self.failure, self.warning = "", "", answer.warning
-        self.lines = [
-            *self.lines,
-            AgentLine(
-                id=answer.message.id,
-                role="user",
-                content=content,
-                stopped=False,
-                failed=False,
-                run_id=answer.run.id,
-                usage="",
-            ),
-        ]
+        question = AgentLine(
+            id=answer.message.id,
+            role="user",
+            content=content,
+            stopped=False,
+            failed=False,
+            run_id=answer.run.id,
+            usage="",
+        )
+        self.lines = [*self.lines, question]
         self.streaming_run = answer.run.id  # this tab's relay hears of the run on the thread channel
-        return None
 
-    @rx.event
-    def ask(self, form: dict[str, Any]) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        return self._ask(actor, str(form.get("question", "")).strip())
+    @signed_in(on_error="_agent_refused")
+    def ask(self, ctx: Ctx, form: dict[str, Any]) -> None:
+        self._ask(ctx, str(form.get("question", "")).strip())
 
-    @rx.event
-    def quick(self, prompt: str) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        return self._ask(actor, str(prompt)[:200])
+    @signed_in(on_error="_agent_refused")
+    def quick(self, ctx: Ctx, prompt: str) -> None:
+        self._ask(ctx, str(prompt)[:200])
 
-    @rx.event
-    def retry(self) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        question = self._run(lambda s: threads.last_question(s, actor, self.thread_id))
-        return self._ask(actor, question) if question else None
+    @signed_in(on_error="_agent_refused")
+    def retry(self, ctx: Ctx) -> None:
+        self._ask(ctx, threads.last_question(ctx.db, ctx.actor, self.thread_id))
 
-    @rx.event
-    def keep_going(self) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        return self._ask(actor, CONTINUE_PROMPT)
+    @signed_in(on_error="_agent_refused")
+    def keep_going(self, ctx: Ctx) -> None:
+        self._ask(ctx, CONTINUE_PROMPT)
 
-    @rx.event
-    def stop(self) -> Any:
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
-        run_id = self.streaming_run
-        if run_id:
-            self._attempt(lambda s: ledger.cancel_run(s, actor, run_id))
-        return None
+    @signed_in(on_error="_agent_refused")
+    def stop(self, ctx: Ctx) -> None:
+        if self.streaming_run:
+            ledger.cancel_run(ctx.db, ctx.actor, self.streaming_run)
 
-    @rx.event(background=True)
+    @relay
     async def follow(self) -> None:
         """Hear of runs started on this thread anywhere (see `relay`)."""
-        await relay.follow(self)
+        await agent_relay.follow(self)
 
-    @rx.event
-    def run_finished(self, run_id: int) -> Any:
+    @signed_in(on_error="_agent_refused")
+    def run_finished(self, ctx: Ctx, run_id: int) -> Any:
         """The run's token socket said it ended: show the stored answer."""
-        actor = self._guarded()
-        if actor is None:
-            return self._sign_in_redirect()
         if int(run_id) != self.streaming_run:
             return None
-        self._refresh(actor)  # the run is stored before its stream says it ended
+        self._refresh(ctx)  # the run is stored before its stream says it ended
         self.streaming_run = 0
-        if self.audience == "admin":  # the workspace page's spend now includes this run
-            from rehome.ui.agent.admin_page import AdminAgentState
-
-            return AdminAgentState.refresh_costs
+        if self.audience == Audience.ADMIN:  # the workspace page's spend now includes this run
+            return CostState.refresh_costs
         return None
 
-    @rx.event
+    @public
     def copy(self, line_id: int) -> Any:
         line = next((x for x in self.lines if x["id"] == int(line_id)), None)
         return rx.set_clipboard(line["content"]) if line else None

@@ -4,6 +4,7 @@ the answer being streamed, stop / retry / continue / copy, quick prompts."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.ui.agent.state import AgentLine, AgentState
 from rehome.ui.components.live_answer import live_answer
@@ -13,7 +14,7 @@ PARTICIPANT_PROMPTS = ("What changed today?", "My tasks this week", "Summarize l
 ADMIN_PROMPTS = ("Overdue by assignee", "Blocked tasks", "Last week highlights")
 
 
-def _assistant(line: rx.Var[AgentLine]) -> rx.Component:
+def _assistant(line: ObjectVar[AgentLine]) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.icon("sparkles", size=16, color="var(--accent-9)"),
@@ -55,7 +56,7 @@ def _assistant(line: rx.Var[AgentLine]) -> rx.Component:
     )
 
 
-def _question(line: rx.Var[AgentLine]) -> rx.Component:
+def _question(line: ObjectVar[AgentLine]) -> rx.Component:
     return rx.flex(
         rx.box(
             rx.text(line.content, size="2", white_space="pre-wrap"),
@@ -70,7 +71,7 @@ def _question(line: rx.Var[AgentLine]) -> rx.Component:
     )
 
 
-def _line(line: rx.Var[AgentLine]) -> rx.Component:
+def _line(line: ObjectVar[AgentLine]) -> rx.Component:
     return rx.cond(line.role == "user", _question(line), _assistant(line))
 
 

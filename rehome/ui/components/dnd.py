@@ -26,7 +26,7 @@ that it is keyed by id)::
     )
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 import reflex as rx
 from reflex.event import EventType
@@ -71,7 +71,7 @@ class KanbanBoard(_KanbanComponent):
 
     tag = "KanbanBoard"
 
-    on_move: rx.EventHandler[_on_move_spec]
+    on_move: Annotated[rx.EventHandler, _on_move_spec]  # what rx.EventHandler[spec] is at run time
 
 
 class KanbanColumn(_KanbanComponent):

@@ -17,5 +17,10 @@ def post_form_js(form_id: str, path: str, extra: str = "{}") -> str:
     return f"window.rehome.submitForm({form_id!r}, {backend_url(path)!r}, {extra})"
 
 
-def post_js(path: str) -> str:
-    return f"window.rehome.postJson({backend_url(path)!r}, {{}})"
+def sign_out_js() -> str:
+    return f"window.rehome.signOut({backend_url('/auth/logout')!r})"
+
+
+def create_token_js(form_id: str, box_id: str) -> str:
+    """Create an API token over HTTP and show it once in `box_id`, outside Reflex state."""
+    return f"window.rehome.createToken({form_id!r}, {backend_url('/auth/api-tokens')!r}, {box_id!r})"

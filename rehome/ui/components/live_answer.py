@@ -8,7 +8,10 @@ answer. The finished answer lives in state and is rendered once.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import reflex as rx
+from reflex.event import EventType
 from reflex.vars.base import Var
 
 from rehome.ui.components.links import backend_url
@@ -28,8 +31,8 @@ class LiveAnswer(rx.Component):
 
     run_id: Var[int]
     api_base: Var[str]
-    on_done: rx.EventHandler[_run_id_spec]
+    on_done: Annotated[rx.EventHandler, _run_id_spec]  # what rx.EventHandler[spec] is at run time
 
 
-def live_answer(run_id: Var[int] | int, on_done: rx.EventHandler, **props: object) -> rx.Component:
+def live_answer(run_id: Var[int] | int, on_done: EventType[int], **props: object) -> rx.Component:
     return LiveAnswer.create(run_id=run_id, api_base=backend_url(""), on_done=on_done, key=run_id, **props)

@@ -10,7 +10,7 @@ is typing in an open dialog until the connection is back.
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.core.banner import has_connection_errors
+from reflex_components_core.core.banner import has_connection_errors  # type: ignore[import-untyped]
 
 
 def reconnecting_badge() -> rx.Component:

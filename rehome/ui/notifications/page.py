@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.core.notifications.service import NotificationOut
 from rehome.ui.layout import app_shell
 from rehome.ui.notifications.state import NotificationsState
 
 
-def _row(item: rx.Var[NotificationOut]) -> rx.Component:
+def _row(item: ObjectVar[NotificationOut]) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.icon(rx.cond(item.kind == "mention", "at-sign", "clipboard-check"), size=18),

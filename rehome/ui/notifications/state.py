@@ -7,46 +7,36 @@ from typing import Any
 import reflex as rx
 
 from rehome.core import notifications
+from rehome.ui.fields import ListField, list_field
+from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.session import SessionState
 
 
 class NotificationsState(SessionState):
-    items: list[notifications.NotificationOut] = []
-    unread_only: bool = False
+    items: ListField[list[notifications.NotificationOut]] = list_field()
+    unread_only: rx.Field[bool] = rx.field(False)
 
-    def _reload(self, actor: Any) -> None:
-        page = self._run(
-            lambda s: notifications.list_notifications(s, actor, unread_only=self.unread_only, limit=50)
-        )
-        self.items = page.items if page else []
-        self._remember(actor)
+    def _reload(self, ctx: Ctx) -> None:
+        page = notifications.list_notifications(ctx.db, ctx.actor, unread_only=self.unread_only, limit=50)
+        self.items = page.items
+        self.unread = notifications.unread_count(ctx.db, ctx.actor)
 
-    @rx.event
-    def load(self) -> Any:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._reload(actor)
-        return None
+    @signed_in(page=True)
+    def load(self, ctx: Ctx) -> None:
+        self._reload(ctx)
 
-    @rx.event
+    @public
     def toggle_unread(self) -> Any:
         self.unread_only = not self.unread_only
         return NotificationsState.load
 
-    @rx.event
-    def open(self, notification_id: int, link: str) -> Any:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._attempt(lambda s: notifications.mark_read(s, actor, [int(notification_id)]))
+    @signed_in()
+    def open(self, ctx: Ctx, notification_id: int, link: str) -> Any:
+        notifications.mark_read(ctx.db, ctx.actor, [int(notification_id)])
         return rx.redirect(link if link.startswith("/") and not link.startswith("//") else "/projects")
 
-    @rx.event
-    def mark_all_read(self) -> Any:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._attempt(lambda s: notifications.mark_read(s, actor))
-        self._reload(actor)
-        return None
+    @signed_in()
+    def mark_all_read(self, ctx: Ctx) -> None:
+        notifications.mark_read(ctx.db, ctx.actor)
+        ctx.db.flush()
+        self._reload(ctx)

@@ -5,38 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from pydantic import ValidationError
 
-from rehome.core import tasks
-from rehome.core.access import Actor
-from rehome.core.infra.db import session_scope
-from rehome.core.infra.errors import DomainError, Invalid
+from rehome.core import files, tasks
+from rehome.core.access import Action
+from rehome.core.infra.errors import DomainError
 from rehome.core.tasks import board
 from rehome.core.tasks.views import TaskOut
-from rehome.ui.project.models import Card, card
+from rehome.ui.fields import ListField, ObjectField, list_field, object_field
+from rehome.ui.guard import Ctx, in_project, public
+from rehome.ui.project.models import Card, FileCard, card, file_card
 from rehome.ui.project.state import ProjectState
 from rehome.ui.project.task_form import EMPTY_FORM, form_from_task, patch_from_form
 from rehome.ui.session import field_errors
 
 
 class BoardState(ProjectState):
-    col_backlog: list[Card] = []
-    col_todo: list[Card] = []
-    col_in_progress: list[Card] = []
-    col_blocked: list[Card] = []
-    col_done: list[Card] = []
-    totals: dict[str, int] = {}
-    f_assignee: str = "all"
-    f_mine: bool = False
-    f_overdue: bool = False
-    f_blocked: bool = False
-    editor_open: bool = False
-    editing_id: int = 0
-    form: dict[str, str] = EMPTY_FORM
-    form_errors: dict[str, str] = {}
-    detail_open: bool = False
-    detail: dict[str, Any] = {}
-    confirm_delete_id: int = 0
+    col_backlog: ListField[list[Card]] = list_field()
+    col_todo: ListField[list[Card]] = list_field()
+    col_in_progress: ListField[list[Card]] = list_field()
+    col_blocked: ListField[list[Card]] = list_field()
+    col_done: ListField[list[Card]] = list_field()
+    totals: ObjectField[dict[str, int]] = object_field(default_factory=dict)
+    f_assignee: rx.Field[str] = rx.field("all")
+    f_mine: rx.Field[bool] = rx.field(False)
+    f_overdue: rx.Field[bool] = rx.field(False)
+    f_blocked: rx.Field[bool] = rx.field(False)
+    editor_open: rx.Field[bool] = rx.field(False)
+    editing_id: rx.Field[int] = rx.field(0)
+    form: ObjectField[dict[str, str]] = object_field(EMPTY_FORM)
+    form_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
+    detail_open: rx.Field[bool] = rx.field(False)
+    detail: ObjectField[dict[str, Any]] = object_field(default_factory=dict)
+    confirm_delete_id: rx.Field[int] = rx.field(0)
+    detail_files: ListField[list[FileCard]] = list_field()
     _limits: dict[str, int] = {}
     _where: dict[int, str] = {}
 
@@ -61,29 +62,21 @@ class BoardState(ProjectState):
             self._set_column(status, [card(t) for t in items])
         self.totals = snapshot.totals
 
-    def _reload(self, actor: Actor) -> None:
-        snapshot = self._run(
-            lambda s: board.load_board(s, actor, self.project_id, self._filters(), self._limits)
-        )
-        if snapshot is not None:
-            self._set_board(snapshot)
+    def _reload(self, ctx: Ctx) -> None:
+        self._set_board(board.load_board(ctx.db, ctx.actor, self.project_id, self._filters(), self._limits))
 
-    def _open(self, actor: Actor) -> Any:
+    def _open(self, ctx: Ctx) -> Any:
         """Fill the board for a page that just opened (the caller checked access)."""
         self.editor_open = self.detail_open = False
-        self._reload(actor)
+        self._reload(ctx)
         task_id = self.router.url.query_parameters.get("task", "")
         return BoardState.open_detail(int(task_id)) if task_id.isdigit() else None
 
-    @rx.event
-    def load_board(self) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        self._reload(current[0])
-        return None
+    @in_project()
+    def load_board(self, ctx: Ctx) -> None:
+        self._reload(ctx)
 
-    @rx.event
+    @public
     def set_filter(self, name: str, value: Any) -> Any:
         if name == "assignee":
             self.f_assignee = str(value)
@@ -91,7 +84,7 @@ class BoardState(ProjectState):
             setattr(self, f"f_{name}", bool(value))
         return BoardState.load_board
 
-    @rx.event
+    @public
     def show_more(self, status: str) -> Any:
         if status in board.STATUSES:
             self._limits[status] = self._limits.get(status, board.PER_COLUMN) + board.PER_COLUMN
@@ -111,17 +104,13 @@ class BoardState(ProjectState):
         self.totals = totals
 
     # ---- moving ------------------------------------------------------------------
-    def _patch(self, task_id: int, patch: tasks.TaskPatch) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        actor = current[0]
-        if not self._attempt(lambda s: tasks.update_task(s, actor, task_id, patch)):
-            self._reload(actor)  # undo the optimistic move
-        return None
+    def _undo(self, error: DomainError) -> Any:
+        """A refused move: say why and show the board as it really is again."""
+        self.flash = error.message
+        return BoardState.load_board
 
-    @rx.event
-    def move(self, item_id: str, column_id: str, index: int) -> Any:
+    @in_project(Action.EDIT_TASK, on_error="_undo")
+    def move(self, ctx: Ctx, item_id: str, column_id: str, index: int) -> None:
         """Drag and drop: place the card at `index` of the visible destination column."""
         if not str(item_id).isdigit() or column_id not in board.STATUSES:
             return None
@@ -136,7 +125,7 @@ class BoardState(ProjectState):
         elif destination:
             patch = tasks.TaskPatch(status=column_id, after_task_id=destination[-1]["id"])
         self._optimistic(moving, column_id, index, destination)
-        return self._patch(task_id, patch)
+        tasks.update_task(ctx.db, ctx.actor, task_id, patch)
 
     def _optimistic(self, moving: Card, status: str, index: int, destination: list[Card]) -> None:
         self._set_column(
@@ -146,15 +135,14 @@ class BoardState(ProjectState):
         destination.insert(min(index, len(destination)), moved)
         self._set_column(status, destination)
 
-    @rx.event
-    def move_to(self, task_id: int, status: str) -> Any:
+    @in_project(Action.EDIT_TASK, on_error="_undo")
+    def move_to(self, ctx: Ctx, task_id: int, status: str) -> None:
         """The menu way: send a card to the end of another column."""
-        if status not in board.STATUSES:
-            return None
-        return self._patch(int(task_id), tasks.TaskPatch(status=status))
+        if status in board.STATUSES:
+            tasks.update_task(ctx.db, ctx.actor, int(task_id), tasks.TaskPatch(status=status))
 
-    @rx.event
-    def nudge(self, task_id: int, status: str, step: int) -> Any:
+    @in_project(Action.EDIT_TASK, on_error="_undo")
+    def nudge(self, ctx: Ctx, task_id: int, status: str, step: int) -> None:
         """The keyboard/menu way to reorder: one place up (-1) or down (+1)."""
         if status not in board.STATUSES:
             return None
@@ -166,101 +154,102 @@ class BoardState(ProjectState):
         if not 0 <= j < len(ids):
             return None
         key = "after_task_id" if j > i else "before_task_id"
-        return self._patch(int(task_id), tasks.TaskPatch(**{key: ids[j]}))
+        tasks.update_task(ctx.db, ctx.actor, int(task_id), tasks.TaskPatch(**{key: ids[j]}))
 
     # ---- editor ------------------------------------------------------------------
-    @rx.event
+    @public
     def open_new(self, status: str = "todo") -> None:
         self.editing_id, self.form_errors = 0, {}
         self.form = {**EMPTY_FORM, "status": status if status in board.STATUSES else "todo"}
         self.editor_open, self.detail_open = True, False
 
-    @rx.event
-    def open_edit(self, task_id: int) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        actor = current[0]
-        task = self._run(lambda s: tasks.get_task(s, actor, int(task_id)))
-        if task is not None:
-            self.editing_id, self.form, self.form_errors = task.id, form_from_task(task), {}
-            self.editor_open, self.detail_open = True, False
-        return None
+    @in_project()
+    def open_edit(self, ctx: Ctx, task_id: int) -> None:
+        task = tasks.get_task(ctx.db, ctx.actor, int(task_id))
+        self.editing_id, self.form, self.form_errors = task.id, form_from_task(task), {}
+        self.editor_open, self.detail_open = True, False
 
-    @rx.event
+    @public
     def set_editor_open(self, value: bool) -> None:
         self.editor_open = bool(value)
 
-    @rx.event
-    def save_task(self, form_data: dict[str, Any]) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        actor = current[0]
-        try:
-            patch = patch_from_form(form_data, self.can_mark_internal, self.sees_costs)
-            with session_scope() as session:
-                if self.editing_id:
-                    tasks.update_task(session, actor, self.editing_id, patch)
-                else:
-                    data = tasks.TaskCreate(**patch.model_dump(exclude_unset=True, exclude_none=True))
-                    tasks.create_task(session, actor, self.project_id, data)
-        except ValidationError as error:
-            self.form_errors = field_errors(Invalid.from_validation(error))
-            return None
-        except DomainError as error:
-            self.form_errors = field_errors(error)
-            return None
+    def _form_refused(self, error: DomainError) -> None:
+        self.form_errors = field_errors(error)  # the dialog stays open with what was typed
+
+    @in_project(on_error="_form_refused")
+    def save_task(self, ctx: Ctx, form_data: dict[str, Any]) -> None:
+        scope = ctx.scope
+        assert scope is not None
+        patch = patch_from_form(form_data, scope.can(Action.MARK_INTERNAL), scope.sees_costs)
+        if self.editing_id:
+            tasks.update_task(ctx.db, ctx.actor, self.editing_id, patch)
+        else:
+            data = tasks.TaskCreate(**patch.model_dump(exclude_unset=True, exclude_none=True))
+            tasks.create_task(ctx.db, ctx.actor, ctx.project_id, data)
         self.editor_open, self.form_errors = False, {}
-        self._reload(actor)
-        return None
+        self._reload(ctx)
 
     # ---- detail and delete -----------------------------------------------------------
-    @rx.event
-    def open_detail(self, task_id: int) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        actor = current[0]
+    @in_project()
+    def open_detail(self, ctx: Ctx, task_id: int) -> None:
+        task = tasks.get_task(ctx.db, ctx.actor, int(task_id))
+        history = tasks.task_history(ctx.db, ctx.actor, int(task_id))
+        self.detail = {
+            **form_from_task(task),
+            "id": task.id,
+            "overdue": task.overdue,
+            "internal": task.internal,
+            "assignee_name": task.assignee_name or "Unassigned",
+            "cost_cents": task.cost_cents,
+            "history": [h.model_dump(mode="json") for h in history],
+        }
+        self.detail_open = True
+        self._load_task_files(ctx, int(task_id))
 
-        def read(session: Any) -> dict[str, Any]:
-            task = tasks.get_task(session, actor, int(task_id))
-            history = tasks.task_history(session, actor, int(task_id))
-            return {
-                **form_from_task(task),
-                "id": task.id,
-                "overdue": task.overdue,
-                "internal": task.internal,
-                "assignee_name": task.assignee_name or "Unassigned",
-                "cost_cents": task.cost_cents,
-                "history": [h.model_dump(mode="json") for h in history],
-            }
+    def _load_task_files(self, ctx: Ctx, task_id: int) -> None:
+        self.detail_files = [file_card(f) for f in files.task_files(ctx.db, ctx.actor, task_id)]
 
-        detail = self._run(read)
-        if detail is not None:
-            self.detail, self.detail_open = detail, True
-        return None
+    def _apply_task_files(self, changed: list[files.FileOut], gone: set[int]) -> None:
+        """Live: the open task's files as the relay read them (previews arrive, files go)."""
+        task_id = int(self.detail.get("id") or 0) if self.detail_open else 0
+        if not task_id:
+            return
+        mine = {f.id: file_card(f) for f in changed if f.task_id == task_id}
+        dropped = gone | {f.id for f in changed if f.task_id != task_id}
+        kept = [mine.pop(c["id"], c) for c in self.detail_files if c["id"] not in dropped]
+        self.detail_files = kept + list(mine.values())
 
-    @rx.event
+    @in_project()
+    def task_file_uploaded(self, ctx: Ctx, file_id: int) -> None:
+        """The dialog's uploader sent a file with this task's id: show the task's files again."""
+        del file_id  # the upload named the task itself; re-read the task's files as they are
+        if self.detail_open and self.detail.get("id"):
+            self._load_task_files(ctx, int(self.detail["id"]))
+
+    @public
+    def show_task_file(self, file_id: int) -> Any:
+        """A thumbnail in the dialog: close the dialog (it holds the focus) and open the lightbox."""
+        from rehome.ui.project.files_state import FilesState
+
+        self.detail_open = False
+        return FilesState.show_file(int(file_id), [c["id"] for c in self.detail_files])
+
+    @public
     def set_detail_open(self, value: bool) -> None:
         self.detail_open = bool(value)
 
-    @rx.event
+    @public
     def ask_delete(self, task_id: int) -> None:
         self.confirm_delete_id = int(task_id)
 
-    @rx.event
+    @public
     def cancel_delete(self) -> None:
         self.confirm_delete_id = 0
 
-    @rx.event
-    def confirm_delete(self) -> Any:
-        current = self._project_actor()
-        if current is None:
-            return self._sign_in_redirect()
-        actor, task_id = current[0], self.confirm_delete_id
-        self.confirm_delete_id = 0
-        if self._attempt(lambda s: tasks.delete_task(s, actor, task_id)):
-            self.detail_open = False
-            self._reload(actor)
-        return None
+    @in_project(Action.DELETE_TASK)
+    def confirm_delete(self, ctx: Ctx) -> None:
+        task_id, self.confirm_delete_id = self.confirm_delete_id, 0
+        tasks.delete_task(ctx.db, ctx.actor, task_id)
+        ctx.db.flush()
+        self.detail_open = False
+        self._reload(ctx)

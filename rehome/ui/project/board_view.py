@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.ui.components.dnd import kanban_board, kanban_column, kanban_item
@@ -13,11 +14,11 @@ from rehome.ui.project.task_dialogs import delete_dialog, detail_dialog, editor_
 _PRIORITY_COLOR = {"urgent": "red", "high": "orange", "normal": "gray", "low": "gray"}
 
 
-def _can_edit(card: rx.Var[Card]) -> rx.Var[bool]:
+def _can_edit(card: ObjectVar[Card]) -> rx.Var[bool]:
     return rx.cond(BoardState.is_client, card.assignee_id == BoardState.my_id, BoardState.can_edit_tasks)
 
 
-def _card_menu(card: rx.Var[Card]) -> rx.Component:
+def _card_menu(card: ObjectVar[Card]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.icon_button(
@@ -62,7 +63,7 @@ def _card_menu(card: rx.Var[Card]) -> rx.Component:
     )
 
 
-def task_card(card: rx.Var[Card]) -> rx.Component:
+def task_card(card: ObjectVar[Card]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -131,7 +132,7 @@ def task_card(card: rx.Var[Card]) -> rx.Component:
 
 
 def _column(status: str) -> rx.Component:
-    cards: rx.Var[list[Card]] = getattr(BoardState, f"col_{status}")
+    cards: ArrayVar[list[Card]] = getattr(BoardState, f"col_{status}")
     total = BoardState.totals[status].to(int)
     return rx.box(
         rx.hstack(

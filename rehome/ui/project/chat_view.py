@@ -3,17 +3,22 @@ with @mention suggestions, typing indicator, edit/delete own messages."""
 
 from __future__ import annotations
 
-import reflex as rx
+from typing import cast
 
+import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
+
+from rehome.ui.components.files import file_uploader
 from rehome.ui.components.markdown import safe_markdown
 from rehome.ui.project.chat_state import ChatState
+from rehome.ui.project.files_view import attachments
 from rehome.ui.project.live import LiveState
-from rehome.ui.project.models import ChatLine, PersonChip
+from rehome.ui.project.models import ChatLine, FileCard, PersonChip
 
 _WATCH = "window.rehome.chatScroll('chat-scroll', 'chat-load-older')"
 
 
-def _actions(line: rx.Var[ChatLine]) -> rx.Component:
+def _actions(line: ObjectVar[ChatLine]) -> rx.Component:
     mine = line.author_id == ChatState.my_id
     return rx.hstack(
         rx.cond(
@@ -42,7 +47,7 @@ def _actions(line: rx.Var[ChatLine]) -> rx.Component:
     )
 
 
-def _editor(line: rx.Var[ChatLine]) -> rx.Component:
+def _editor(line: ObjectVar[ChatLine]) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text_area(name="body", default_value=line.body, rows="3", width="100%", auto_focus=True),
@@ -57,7 +62,7 @@ def _editor(line: rx.Var[ChatLine]) -> rx.Component:
     )
 
 
-def _line(line: rx.Var[ChatLine]) -> rx.Component:
+def _line(line: ObjectVar[ChatLine]) -> rx.Component:
     return rx.hstack(
         rx.el.span(line.initials, class_name="assignee-chip chat-avatar"),
         rx.box(
@@ -82,6 +87,7 @@ def _line(line: rx.Var[ChatLine]) -> rx.Component:
                     line.rich, safe_markdown(line.body), rx.text(line.body, size="2", class_name="plain")
                 ),
             ),
+            attachments(cast(ArrayVar[list[FileCard]], line.files)),
             flex="1",
             min_width="0",
         ),
@@ -95,7 +101,24 @@ def _line(line: rx.Var[ChatLine]) -> rx.Component:
     )
 
 
-def _suggestion(person: rx.Var[PersonChip]) -> rx.Component:
+def _pending(card: ObjectVar[FileCard]) -> rx.Component:
+    return rx.badge(
+        rx.icon("paperclip", size=12),
+        card.name,
+        rx.icon_button(
+            rx.icon("x", size=10),
+            size="1",
+            variant="ghost",
+            aria_label="Remove attachment",
+            on_click=ChatState.drop_pending(card.id),
+        ),
+        variant="soft",
+        size="2",
+        class_name="pending-file",
+    )
+
+
+def _suggestion(person: ObjectVar[PersonChip]) -> rx.Component:
     return rx.button(
         rx.avatar(fallback=person.initials, size="1", radius="full"),
         person.name,
@@ -119,6 +142,12 @@ def _composer() -> rx.Component:
             ),
         ),
         rx.cond(ChatState.chat_error != "", rx.text(ChatState.chat_error, color_scheme="red", size="1")),
+        rx.cond(
+            ChatState.pending_files.length() > 0,
+            rx.hstack(
+                rx.foreach(ChatState.pending_files, _pending), wrap="wrap", spacing="1", id="chat-pending"
+            ),
+        ),
         rx.form(
             rx.hstack(
                 rx.text_area(
@@ -133,6 +162,14 @@ def _composer() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.button(rx.icon("send", size=16), "Send", type="submit", id="chat-send"),
+                    file_uploader(
+                        ChatState.upload_url,
+                        ChatState.attach_uploaded,
+                        compact=True,
+                        label="Attach",
+                        input_id="chat-attach",
+                        max_bytes=ChatState.max_upload_bytes,
+                    ),
                     rx.cond(
                         ChatState.can_mark_internal,
                         rx.text(

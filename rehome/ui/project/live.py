@@ -1,6 +1,6 @@
 """One relay per open project tab: reads the project's and the user's event
 streams, re-reads what changed through the access layer, and updates the
-board, the chat, presence and typing in this tab's state."""
+board, the chat, the files, presence and typing in this tab's state."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from typing import Any
 import reflex as rx
 
 from rehome.core import notifications
-from rehome.core.access import Actor
 from rehome.core.infra import bus
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
 from rehome.core.realtime import delivery as live
 from rehome.core.realtime import presence
 from rehome.core.tasks.board import BoardFilters
+from rehome.ui.fields import ListField, list_field
+from rehome.ui.guard import Ctx, relay
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
+from rehome.ui.project.files_state import FilesState
 from rehome.ui.project.models import PersonChip
 from rehome.ui.project.state import ProjectState
 from rehome.ui.realtime import tab_connected
@@ -54,8 +56,8 @@ def _read(
 
 
 class LiveState(ProjectState):
-    online: list[PersonChip] = []
-    typing_names: list[str] = []
+    online: ListField[list[PersonChip]] = list_field()
+    typing_names: ListField[list[str]] = list_field()
     _generation: int = 0
     _typing: dict[int, tuple[str, float]] = {}
 
@@ -69,16 +71,21 @@ class LiveState(ProjectState):
         if names != self.typing_names:
             self.typing_names = names
 
-    @rx.event(background=True)
+    @relay
     async def run(self) -> Any:
+        """The tab's live loop. It reads only the channels of the project the
+        page opened (after its access check) and of the viewer, re-checks the
+        viewer's session and role on every access change and every few
+        seconds, and reads every changed row again through the access layer."""
         async with self:
             self._generation += 1
             generation, project_id = self._generation, self.project_id
             cursors, cookie = dict(self._cursors), self._session_token()
             tab, user_id = self.router.session.client_token, self.my_id
             filters = (await self.get_state(BoardState))._filters()
-        if not project_id or not user_id:
-            return
+        own = {bus.project_channel(project_id), bus.user_channel(user_id)}
+        if not project_id or not user_id or set(cursors) != own:
+            return  # the page did not open (no access check passed): nothing to relay
         last_beat = typing_until = 0.0
         viewer: live.Viewer | None = None
         try:
@@ -101,23 +108,34 @@ class LiveState(ProjectState):
                         return
                     if viewer is None or changes is None:
                         self.flash = "" if viewer is None else "You no longer have access to that project."
-                        yield self._sign_in_redirect() if viewer is None else rx.redirect("/projects")
+                        yield self._signed_out() if viewer is None else rx.redirect("/projects")
                         return
-                    await self._apply(viewer.actor, changes, unread)
+                    await self._apply(viewer, changes, unread)
                     filters = (await self.get_state(BoardState))._filters()
                     typing_until = time.monotonic() + TYPING_SHOWN if self._typing else 0.0
         finally:
             await asyncio.to_thread(presence.leave, project_id, user_id, tab)
 
-    async def _apply(self, actor: Actor, changes: live.LiveChanges, unread: int) -> None:
+    def _reframe(self, viewer: live.Viewer) -> None:
+        """The project's name, people and this viewer's rights, read again."""
+        with session_scope() as db:
+            self._refresh_frame(Ctx(actor=viewer.actor, db=db, scope=viewer.scope), viewer.scope)
+
+    async def _apply(self, viewer: live.Viewer, changes: live.LiveChanges, unread: int) -> None:
         if changes.project:
-            await asyncio.to_thread(self._refresh_frame, actor, self.project_id)
+            await asyncio.to_thread(self._reframe, viewer)
         if changes.tasks or changes.tasks_gone:
             board = await self.get_state(BoardState)
             board._apply_tasks(changes.tasks, changes.tasks_gone, changes.totals or board.totals)
         if changes.messages or changes.messages_gone:
             chat = await self.get_state(ChatState)
+            for message in changes.messages:
+                message.files = changes.attachments.get(message.id, [])
             chat._apply_messages(changes.messages, changes.messages_gone)
+        if changes.files or changes.files_gone:
+            (await self.get_state(FilesState))._apply_files(changes.files, changes.files_gone)
+            (await self.get_state(ChatState))._apply_attachments(changes.files, changes.files_gone)
+            (await self.get_state(BoardState))._apply_task_files(changes.files, changes.files_gone)
         now = time.monotonic()
         for user_id, name in changes.typing:
             self._typing[user_id] = (name, now)

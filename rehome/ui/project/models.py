@@ -11,7 +11,10 @@ import re
 from typing import TypedDict
 
 from rehome.core.chat.views import MessageOut
+from rehome.core.files.intake import size_text
+from rehome.core.files.views import FileOut
 from rehome.core.tasks.views import TaskOut
+from rehome.ui.components.links import backend_url
 
 
 class Card(TypedDict):
@@ -29,6 +32,25 @@ class Card(TypedDict):
     position: float
 
 
+class FileCard(TypedDict):
+    """A file as a tile, a row or an attachment; links are signed and short-lived."""
+
+    id: int
+    name: str
+    kind: str
+    size: str
+    size_bytes: int
+    uploader_id: int
+    uploader_name: str
+    created_at: str
+    internal: bool
+    status: str  # "", "checking" or "quarantined"
+    downloadable: bool
+    thumb: str
+    preview: str
+    keep_location: bool
+
+
 class ChatLine(TypedDict):
     """`rich`: the body has markdown; plain lines skip the markdown renderer."""
 
@@ -41,6 +63,7 @@ class ChatLine(TypedDict):
     sent_at: str
     edited: bool
     rich: bool
+    files: list[FileCard]
 
 
 class PersonChip(TypedDict):
@@ -83,4 +106,34 @@ def chat_line(message: MessageOut) -> ChatLine:
         sent_at=message.created_at.isoformat(),
         edited=message.edited_at is not None,
         rich=_MARKUP.search(message.body) is not None,
+        files=[file_card(f) for f in message.files],
     )
+
+
+_STATUS = {"pending": "checking", "quarantined": "quarantined"}
+
+
+def file_card(item: FileOut) -> FileCard:
+    return FileCard(
+        id=item.id,
+        name=item.name,
+        kind=item.kind,
+        size=size_text(item.size_bytes),
+        size_bytes=item.size_bytes,
+        uploader_id=item.uploaded_by or 0,
+        uploader_name=item.uploader_name,
+        created_at=item.created_at.isoformat(),
+        internal=item.internal,
+        status=_STATUS.get(item.scan_status, ""),
+        downloadable=item.downloadable,
+        thumb=browser_url(item.thumb_url),
+        preview=browser_url(item.preview_url),
+        keep_location=item.keep_location,
+    )
+
+
+def browser_url(url: str | None) -> str:
+    """Local signed links are paths on the backend; S3 links are absolute already."""
+    if not url:
+        return ""
+    return backend_url(url) if url.startswith("/") else url

@@ -4,17 +4,20 @@ Board, Chat, Files and Agent tabs."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.ui.agent.view import PARTICIPANT_PROMPTS, agent_chat
 from rehome.ui.layout import app_shell
 from rehome.ui.project.board_view import board_tab
 from rehome.ui.project.chat_view import chat_tab
+from rehome.ui.project.files_view import file_lightbox, files_tab
 from rehome.ui.project.live import LiveState
 from rehome.ui.project.models import PersonChip
+from rehome.ui.project.page_state import ProjectPageState
 from rehome.ui.project.state import ProjectState
 
 
-def _online(person: rx.Var[PersonChip]) -> rx.Component:
+def _online(person: ObjectVar[PersonChip]) -> rx.Component:
     return rx.tooltip(
         rx.box(
             rx.avatar(fallback=person.initials, size="2", radius="full"),
@@ -63,10 +66,6 @@ def _header() -> rx.Component:
     )
 
 
-def _coming(text: str) -> rx.Component:
-    return rx.callout(text, icon="construction", color_scheme="gray", margin_top="12px")
-
-
 def project_page() -> rx.Component:
     return app_shell(
         _header(),
@@ -79,12 +78,10 @@ def project_page() -> rx.Component:
             ),
             rx.tabs.content(board_tab(), value="board", padding_top="12px"),
             rx.tabs.content(chat_tab(), value="chat", padding_top="12px"),
-            rx.tabs.content(
-                _coming("Files are not available yet: uploads and downloads arrive with the files feature."),
-                value="files",
-            ),
+            rx.tabs.content(files_tab(), value="files", padding_top="12px"),
             rx.tabs.content(rx.box(agent_chat(PARTICIPANT_PROMPTS), padding_top="12px"), value="agent"),
-            value=ProjectState.tab,
-            on_change=ProjectState.set_tab,
+            value=ProjectPageState.tab,
+            on_change=ProjectPageState.set_tab,
         ),
+        file_lightbox(),
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
+from rehome.ui.components.files import file_uploader, thumb
 from rehome.ui.components.forms import form_error
 from rehome.ui.components.markdown import safe_markdown
 from rehome.ui.project.board_state import BoardState
@@ -157,7 +161,7 @@ def editor_dialog() -> rx.Component:
     )
 
 
-def _history_row(entry: rx.Var[dict]) -> rx.Component:
+def _history_row(entry: ObjectVar[dict[str, Any]]) -> rx.Component:
     return rx.hstack(
         rx.text(entry["actor_name"], weight="medium", size="1"),
         rx.text(rx.cond(entry["kind"] == "created", "created it in", "moved it to"), size="1"),
@@ -189,6 +193,37 @@ def detail_dialog() -> rx.Component:
             rx.cond(
                 d["internal_notes"].to(str) != "",
                 rx.callout(d["internal_notes"].to(str), icon="lock", color_scheme="purple", size="1"),
+            ),
+            rx.heading("Files", size="2", margin_top="16px", margin_bottom="6px"),
+            rx.box(
+                rx.foreach(
+                    BoardState.detail_files,
+                    lambda c: rx.el.button(
+                        thumb(c.thumb, c.kind, c.name, 22),
+                        class_name="file-thumb",
+                        title=c.name,
+                        aria_label=c.name,
+                        on_click=BoardState.show_task_file(c.id),
+                    ),
+                ),
+                class_name="file-attachments",
+                id="task-files",
+            ),
+            rx.cond(
+                rx.cond(
+                    BoardState.is_client,
+                    d["assignee_id"].to(str) == BoardState.my_id.to_string(),
+                    BoardState.can_edit_tasks,
+                ),
+                file_uploader(
+                    BoardState.upload_url,
+                    BoardState.task_file_uploaded,
+                    task_id=d["id"].to(int),
+                    compact=True,
+                    label="Add files",
+                    input_id="task-file-input",
+                    max_bytes=BoardState.max_upload_bytes,
+                ),
             ),
             rx.heading("History", size="2", margin_top="16px", margin_bottom="6px"),
             rx.vstack(rx.foreach(d["history"].to(list[dict]), _history_row), spacing="1", id="task-history"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import NumberVar, ObjectVar
 
 from rehome.core.projects.service import ProjectCard
 from rehome.ui.layout import app_shell
@@ -20,7 +23,7 @@ def _count(icon: str, value: rx.Var, label: str, color: str) -> rx.Component:
     )
 
 
-def _card(card: rx.Var[ProjectCard]) -> rx.Component:
+def _card(card: ObjectVar[ProjectCard]) -> rx.Component:
     return rx.link(
         rx.card(
             rx.vstack(
@@ -35,10 +38,11 @@ def _card(card: rx.Var[ProjectCard]) -> rx.Component:
                 rx.hstack(
                     _count("list-todo", card.open_tasks, "open", "gray"),
                     rx.cond(
-                        card.overdue_tasks > 0, _count("clock-alert", card.overdue_tasks, "overdue", "red")
+                        cast(NumberVar, card.overdue_tasks) > 0,
+                        _count("clock-alert", card.overdue_tasks, "overdue", "red"),
                     ),
                     rx.cond(
-                        card.blocked_tasks > 0,
+                        cast(NumberVar, card.blocked_tasks) > 0,
                         _count("octagon-alert", card.blocked_tasks, "blocked", "amber"),
                     ),
                     spacing="4",

@@ -5,19 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from rehome.core import projects
+from rehome.ui.fields import ListField, list_field
+from rehome.ui.guard import Ctx, signed_in
 from rehome.ui.session import SessionState
 
 
 class ProjectsState(SessionState):
-    cards: list[projects.ProjectCard] = []
-    loaded: bool = False
+    cards: ListField[list[projects.ProjectCard]] = list_field()
+    loaded: rx.Field[bool] = rx.field(False)
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
-        actor = self._actor()
-        if actor is None:
-            return self._sign_in_redirect()
-        self._remember(actor)
-        self.cards = self._run(lambda s: projects.project_cards(s, actor)) or []
+    @signed_in(page=True)
+    def load(self, ctx: Ctx) -> None:
+        self.cards = projects.project_cards(ctx.db, ctx.actor)
         self.loaded = True
-        return None

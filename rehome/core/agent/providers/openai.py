@@ -14,7 +14,7 @@ from typing import Any
 import httpx2
 import openai
 
-from rehome.core.agent.providers import parse_retry_after, retryable_status
+from rehome.core.agent.providers.http import parse_retry_after, retryable_status
 from rehome.core.agent.providers.sdk_stream import Progress, SdkProvider, SdkStream
 from rehome.core.agent.types import ProviderError, TextDelta
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rehome.core.agent.providers import CallAbort, abortable_http_client, sdk_timeout
+from rehome.core.agent.providers.http import CallAbort, abortable_http_client, sdk_timeout
 from rehome.core.agent.types import ProviderError, ProviderRequest, StreamEvent, TextDelta, Usage
 
 

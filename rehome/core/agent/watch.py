@@ -1,0 +1,86 @@
+"""Who may keep watching an answer while it streams (F-07, F-36).
+
+A run's answer is written from the context its asker's role allowed when the
+question was asked. If that person is then demoted (say from team to
+client), removed from the project, disabled or signed out, the rest of the
+answer may hold items they can no longer see, so the token socket and the SSE
+stream ask `RunWatch.still_allowed()` between frames. The check is re-run at
+once when the viewer's user channel announces an access change, and every few
+seconds regardless (expiry, idle timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from rehome.core.access import Actor, visibility_level
+from rehome.core.agent.threads import thread_scope
+from rehome.core.infra import bus
+from rehome.core.infra.db import session_scope
+from rehome.core.infra.errors import DomainError
+from rehome.core.models import AgentRun
+from rehome.core.vocab import EventKind, Role
+
+RECHECK_EVERY = 3.0  # seconds between database checks without news
+
+
+def may_watch(session: Session, actor: Actor | None, run_id: int) -> bool:
+    """The run's thread is still the viewer's to read, and their role in its
+    project sees at least what the role the answer was written for saw."""
+    run = session.get(AgentRun, run_id)
+    if actor is None or run is None or run.workspace_id != actor.workspace_id:
+        return False
+    try:
+        _, scope = thread_scope(session, actor, run.thread_id)
+    except DomainError:
+        return False
+    # runs queued before roles were recorded are judged by thread access alone
+    written_for = Role((run.context_used or {}).get("role", Role.CLIENT.value))
+    now = scope.role if scope is not None else Role.ADMIN
+    return visibility_level(now) >= visibility_level(written_for)
+
+
+Reresolve = Callable[[Session], Actor | None]  # the viewer again: from their cookie or bearer token
+
+
+def _check(reresolve: Reresolve, run_id: int) -> Actor | None:
+    with session_scope() as session:
+        actor = reresolve(session)
+        return actor if may_watch(session, actor, run_id) else None
+
+
+class RunWatch:
+    """One viewer of one run, re-resolved through `reresolve` at each check, so
+    a revoked session or token ends the stream as surely as a role change."""
+
+    def __init__(self, run_id: int, actor: Actor, reresolve: Reresolve, cursor: str) -> None:
+        self.run_id, self.actor, self._reresolve = run_id, actor, reresolve
+        self._channel, self._cursor = bus.user_channel(actor.user_id), cursor
+        self._checked = time.monotonic()
+
+    @classmethod
+    async def start(cls, reresolve: Reresolve, run_id: int) -> RunWatch | None:
+        """A watch for a viewer who may watch the run now, else None."""
+        actor = await asyncio.to_thread(_check, reresolve, run_id)
+        if actor is None:
+            return None
+        cursor = await asyncio.to_thread(bus.last_id, bus.user_channel(actor.user_id))
+        return cls(run_id, actor, reresolve, cursor)
+
+    async def still_allowed(self) -> bool:
+        """Cheap between frames: a non-blocking look at the viewer's channel
+        (so nothing read after an access change was announced goes out), and a
+        database check on such news or every RECHECK_EVERY seconds."""
+        now = time.monotonic()
+        news = False
+        for event in await bus.read({self._channel: self._cursor}, block_ms=None):
+            self._cursor = event.id
+            news |= event.kind == EventKind.ACCESS_CHANGED
+        if not news and now - self._checked < RECHECK_EVERY:
+            return True
+        self._checked = now
+        return await asyncio.to_thread(_check, self._reresolve, self.run_id) is not None
