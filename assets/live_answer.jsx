@@ -1,12 +1,14 @@
 // The answer being streamed. Tokens come over their own small WebSocket
 // (/api/agent/runs/<id>/tokens) as bare text frames, not inside Reflex's
 // state updates, so the bytes on the wire stay close to the answer's size.
-// The text is revealed smoothly and rendered as markdown (never raw HTML)
+// The text is revealed smoothly and rendered as markdown (never raw HTML,
+// and images from other hosts only as links, as in the stored answer)
 // about twenty times a second. A dropped connection resumes after the last
 // sequence number seen; the end of the run is reported with onDone.
 import React, { useEffect, useRef, useState } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { SafeImage } from "./safe_image.jsx";
 
 const FRAME_MS = 50;
 
@@ -86,7 +88,7 @@ export function LiveAnswer({ runId, apiBase, onDone, className }) {
   }, [runId, apiBase]);
   return (
     <div className={className} data-run-id={runId} aria-live="polite">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={{ img: SafeImage }} skipHtml>
         {shown}
       </ReactMarkdown>
     </div>

@@ -3,6 +3,14 @@
 // through Reflex state. A successful call reloads the page so the websocket
 // reconnects carrying the new cookie.
 window.rehome = {
+  // A path on this site or the fallback: the server's rule (validation.local_path)
+  // again, since browsers drop tabs and newlines in URLs and read a backslash as "/",
+  // so "/\t/evil.example" would leave the site. One leading "/", then no
+  // whitespace, control character or backslash.
+  localPath(value, fallback) {
+    const ok = typeof value === "string" && /^\/(?![\/\\])[^\s\\\p{C}]*$/u.test(value);
+    return ok ? value : fallback;
+  },
   async postJson(url, data) {
     let response;
     try {
@@ -17,7 +25,7 @@ window.rehome = {
     }
     const body = await response.json().catch(() => ({}));
     if (response.ok && body.redirect) {
-      window.location.assign(body.redirect);
+      window.location.assign(window.rehome.localPath(body.redirect, "/"));
     }
     return { ok: response.ok, status: response.status, error: body.error || null };
   },

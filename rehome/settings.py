@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=7 * 24, ge=1)
     password_reset_ttl_minutes: int = Field(default=60, ge=1)
     password_min_length: int = Field(default=10, ge=8)
+    api_token_ttl_days: int = Field(default=90, ge=1, le=3650)
 
     # Rate limits (F-34); windows are in seconds
     login_max_failures: int = Field(default=10, ge=1)

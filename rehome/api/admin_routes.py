@@ -11,6 +11,7 @@ from rehome.core.activity import log as audit
 from rehome.core.auth import invites
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.pagination import Page
+from rehome.core.infra.validation import MAX_DB_INT
 from rehome.core.projects import members as memberships
 from rehome.core.projects.views import MemberOut
 from rehome.core.workspace import users
@@ -26,13 +27,13 @@ def list_users(
         return users.list_users(session, actor, q=q, after_id=cursor, limit=limit)
 
 
-@router.post("/users", status_code=201, response_model=users.UserOut)
+@router.post("/users", status_code=201, response_model=invites.InviteOut)
 def invite_user(body: invites.InviteCreate, request: Request, actor: CurrentActor) -> Response:
     """Invite by mail, optionally straight into a project with a role."""
     return write(
         request,
         actor,
-        lambda s: users.user_out(invites.invite_user(s, actor, body)),
+        lambda s: invites.invite_user(s, actor, body),
         body=body,
         status_code=201,
     )
@@ -69,7 +70,7 @@ def remove_member(project_id: Id, user_id: Id, request: Request, actor: CurrentA
 def activity(
     actor: CurrentActor,
     cursor: Cursor,
-    project_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    project_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     action: Annotated[str | None, Query(max_length=60)] = None,
     limit: Limit = 50,
 ) -> Page[audit.ActivityOut]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 
 from rehome.api import (
@@ -19,19 +19,23 @@ from rehome.api import (
     web_account,
     web_auth,
 )
+from rehome.api.deps import text_in_query
 from rehome.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from rehome.core.infra.health import report
+from rehome.settings import get_settings
 
 
 def build_api() -> FastAPI:
+    production = get_settings().is_production
     api = FastAPI(
         title="ReHome API",
         version="1.0.0",
         description="REST API for the ReHome mobile app. Authenticate with `POST /api/login`, "
         "then send `Authorization: Bearer <token>`. Writes accept an `Idempotency-Key` header.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None if production else "/api/docs",  # the OpenAPI document stays: the mobile app reads it
         redoc_url=None,
+        dependencies=[Depends(text_in_query)],
     )
     errors.install(api)
     for router in (

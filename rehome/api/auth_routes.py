@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from rehome.api.deps import CurrentActor, bearer_token
 from rehome.core.auth import api_tokens
 from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.auth.sessions import actor_for
 from rehome.core.infra.db import session_scope
-from rehome.core.infra.validation import Email, Password
+from rehome.core.infra.validation import Email, Input, Password
 from rehome.core.workspace import users
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LoginIn(Input):
     email: Email
     password: Password
     device_name: str = Field(default="API client", min_length=1, max_length=80)
@@ -26,6 +25,7 @@ class LoginIn(BaseModel):
 class LoginOut(BaseModel):
     token: str
     token_type: str = "bearer"
+    expires_at: str  # sign in again after this (API_TOKEN_TTL_DAYS); a password change ends it sooner
     user: users.Me
 
 
@@ -35,9 +35,9 @@ def login(body: LoginIn) -> LoginOut:
     with session_scope() as session:
         user = authenticate(session, Credentials(email=body.email, password=body.password))
         actor = actor_for(user)
-        _, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
+        token, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
         me = users.me(session, actor)
-    return LoginOut(token=plain, user=me)
+    return LoginOut(token=plain, expires_at=token.expires_at, user=me)
 
 
 @router.post("/logout", status_code=204)

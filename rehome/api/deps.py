@@ -12,21 +12,31 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+from starlette.requests import HTTPConnection
 
 from rehome.core.access import Actor
 from rehome.core.auth.api_tokens import resolve_token
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.infra import idempotency, ratelimit
 from rehome.core.infra.db import session_scope
-from rehome.core.infra.errors import NotAuthenticated
+from rehome.core.infra.errors import Invalid, NotAuthenticated
 from rehome.core.infra.pagination import MAX_LIMIT, decode_cursor
+from rehome.core.infra.validation import MAX_DB_INT, NUL_MESSAGE
 from rehome.settings import get_settings
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/login.")
+
+
+def text_in_query(connection: HTTPConnection) -> None:
+    """Every route's query parameters: a NUL is refused here once, as in bodies
+    (`validation.Input`), since PostgreSQL cannot compare text holding one."""
+    for name, value in connection.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise Invalid({name.replace("\x00", ""): NUL_MESSAGE})
 
 
 def bearer_token(request: Request) -> str | None:

@@ -1,5 +1,10 @@
 """Pure ASGI middleware (no buffering, safe for SSE and websockets): request
-ids and access logs, security headers, and a request body size limit."""
+ids and access logs, security headers (with the Content-Security-Policy of
+`csp`), and a request body size limit.
+
+The FastAPI app is Reflex's `api_transformer`: Reflex mounts its own backend,
+and in production (`reflex run --env prod`) the compiled frontend pages, inside
+it, so this middleware sees every HTTP response, pages included."""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ import json
 import logging
 import re
 import time
+from pathlib import Path
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rehome.api import csp
 from rehome.logs import request_id, set_request_id
-from rehome.settings import get_settings
+from rehome.settings import Settings, get_settings
 
 log = logging.getLogger("rehome.access")
 _LIMITED_PREFIXES = ("/api/", "/auth/")
@@ -32,12 +39,41 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
     return headers
 
 
+def _frontend_dir() -> Path:
+    """Where Reflex put the built pages (REFLEX_WEB_WORKDIR or .web)."""
+    from reflex.constants import Dirs
+    from reflex.utils.prerequisites import get_web_dir
+
+    return get_web_dir() / Dirs.STATIC
+
+
+class _Policies:
+    """The CSP header for a path: JSON API answers allow nothing, pages get the
+    page policy with the current build's inline-script hashes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.frontend = _frontend_dir()
+        self._page: tuple[tuple[str, ...], bytes] | None = None
+
+    def for_path(self, path: str) -> bytes:
+        if path.startswith("/api/docs"):
+            return csp.DOCS_POLICY.encode()
+        if path.startswith(_LIMITED_PREFIXES) or path == "/health":
+            return csp.API_POLICY.encode()
+        hashes = csp.built_script_hashes(self.frontend)
+        if self._page is None or self._page[0] != hashes:
+            self._page = (hashes, csp.page_policy(self.settings, hashes).encode())
+        return self._page[1]
+
+
 class RequestContextMiddleware:
     """Correlation id in, out and in every log line; one access log per API call."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.extra_headers = _security_headers()
+        self.policies = _Policies(get_settings())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,6 +91,7 @@ class RequestContextMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid.encode()))
                 headers.extend(self.extra_headers)
+                headers.append((b"content-security-policy", self.policies.for_path(scope.get("path", ""))))
                 message["headers"] = headers
             await send(message)
 

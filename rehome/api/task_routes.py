@@ -10,6 +10,7 @@ from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
 from rehome.core import tasks
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.pagination import Page
+from rehome.core.infra.validation import MAX_DB_INT
 from rehome.core.tasks.views import TaskOut
 from rehome.core.vocab import TaskStatus
 
@@ -22,7 +23,7 @@ def list_tasks(
     actor: CurrentActor,
     cursor: Cursor,
     status: Annotated[TaskStatus | None, Query()] = None,
-    assignee_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    assignee_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     limit: Limit = 50,
 ) -> Page[TaskOut]:
     with session_scope() as session:

@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from rehome.core.auth import invites, password_flows
 from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.auth.sessions import create_session, resolve_session, revoke_session
 from rehome.core.infra.db import session_scope
-from rehome.core.infra.validation import Email, Password
+from rehome.core.infra.validation import Email, Input, Password, local_path
 from rehome.core.models import User
 from rehome.settings import get_settings
 
@@ -42,29 +42,20 @@ def _signed_in(user: User, request: Request, redirect: str = "/projects") -> JSO
     return response
 
 
-class WebLogin(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WebLogin(Input):
     email: Email
     password: Password
     next: str = Field(default="/projects", max_length=300)
-
-
-def _local_path(target: str) -> str:
-    """Only same-site paths are followed after sign-in (no open redirects)."""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target or target.startswith("/login"):
-        return "/projects"
-    return target
 
 
 @router.post("/login")
 def login(body: WebLogin, request: Request) -> JSONResponse:
     with session_scope() as session:
         user = authenticate(session, Credentials(email=body.email, password=body.password))
-    return _signed_in(user, request, _local_path(body.next))
+    return _signed_in(user, request, local_path(body.next))
 
 
-class WebLogout(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WebLogout(Input):
     tab: str = Field(default="", max_length=100)  # the signing-out tab's Reflex client token
 
 

@@ -34,6 +34,23 @@ def test_client_signs_in_and_sees_only_their_projects(app_url, browser) -> None:
     context.close()
 
 
+@pytest.mark.parametrize(
+    "target", ["/%09/evil.example", "/%5Cevil.example", "//evil.example", "/%0A/evil.example"]
+)
+def test_sign_in_never_leaves_the_site_whatever_next_says(app_url, browser, target: str) -> None:
+    """`next=/%09/host` decodes to "/<tab>/host", which a browser reads as "//host"."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{app_url}/login?next={target}")
+    page.fill("input[name=email]", "client@oakline.demo")
+    page.fill("input[name=password]", "renovate-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/projects**")
+    assert page.url.startswith(app_url + "/")
+    assert "evil" not in page.url
+    context.close()
+
+
 def test_admin_sees_every_project_of_their_workspace_only(app_url, browser) -> None:
     context = browser.new_context()
     page = sign_in(context, app_url, "admin@northbeam.demo")

@@ -27,6 +27,7 @@ def test_token_login_me_logout(client, world: World) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["token"].startswith("rh_")
+    assert body["expires_at"] > body["user"]["created_at"]  # ISO times compare as text
     assert body["user"]["email"] == "team@example.com"
     headers = {"Authorization": f"Bearer {body['token']}"}
     me = client.get("/api/me", headers=headers).json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from rehome.core.chat import messages
 from rehome.core.infra.db import session_scope
@@ -82,4 +83,6 @@ def test_history_pages_backwards(world) -> None:
 
 def test_blank_and_nul_bodies_are_rejected(world) -> None:
     with pytest.raises(Invalid):
-        _post(world, "team", "  \x00  ")
+        _post(world, "team", "   ")
+    with pytest.raises(ValidationError, match="NUL"):  # refused by the input model, like every text
+        _post(world, "team", "hi \x00 there")

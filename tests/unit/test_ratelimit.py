@@ -38,12 +38,23 @@ def test_concurrent_hits_never_pass_the_limit() -> None:
     assert sum(results) == 5
 
 
-def test_check_count_clear() -> None:
-    limit = ratelimit.Limit("t-fail", 2, 60)
-    ratelimit.count(limit, "acct")
-    ratelimit.check(limit, "acct")
-    ratelimit.count(limit, "acct")
+def test_reserve_then_release_gives_back_exactly_one_slot() -> None:
+    limit = ratelimit.Limit("t-guess", 2, 60)
+    first = ratelimit.reserve(limit, "acct")
+    ratelimit.reserve(limit, "acct")
     with pytest.raises(RateLimited):
-        ratelimit.check(limit, "acct")
-    ratelimit.clear(limit, "acct")
-    ratelimit.check(limit, "acct")
+        ratelimit.reserve(limit, "acct")
+    ratelimit.release(first)
+    ratelimit.reserve(limit, "acct")
+    with pytest.raises(RateLimited):
+        ratelimit.reserve(limit, "acct")
+
+
+def test_release_never_goes_below_zero() -> None:
+    limit = ratelimit.Limit("t-floor", 1, 60)
+    slot = ratelimit.reserve(limit, "acct")
+    ratelimit.release(slot)
+    ratelimit.release(slot)
+    ratelimit.reserve(limit, "acct")
+    with pytest.raises(RateLimited):
+        ratelimit.reserve(limit, "acct")

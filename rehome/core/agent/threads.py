@@ -4,7 +4,7 @@ queued run that the worker executes after commit."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
@@ -26,6 +26,7 @@ from rehome.core.agent.thread_views import (
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import on_commit
 from rehome.core.infra.errors import Forbidden, NotFound
+from rehome.core.infra.validation import Input
 from rehome.core.models import AgentMessage, AgentRun, AgentThread
 from rehome.core.realtime import events
 from rehome.core.vocab import Audience, EventKind, Role
@@ -34,14 +35,13 @@ from rehome.settings import get_settings
 HISTORY_TURNS = 12  # earlier turns sent with a question
 
 
-class ThreadIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ThreadIn(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     title: str = Field(default="", max_length=200)
     audience: Audience = Audience.PARTICIPANT
 
 
-class QuestionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class QuestionIn(Input):
     content: str = Field(min_length=1, max_length=4000)
 
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
+from rehome.core.auth.api_tokens import revoke_user_tokens
+from rehome.core.auth.login import guess_limit
 from rehome.core.auth.passwords import check_strength, hash_password, verify
 from rehome.core.auth.secrets import digest, new_secret
 from rehome.core.auth.sessions import revoke_user_sessions
 from rehome.core.infra import ratelimit
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Invalid, NotFound
-from rehome.core.infra.validation import Email, Password
+from rehome.core.infra.validation import Email, Input, Password
 from rehome.core.mail.outbox import queue_mail
 from rehome.core.models import PasswordReset, User
 from rehome.settings import get_settings
@@ -24,19 +25,16 @@ INVALID_LINK = "This reset link is invalid or has expired."
 _RESET_REQUESTS = ratelimit.Limit("reset-request", 5, 3600)
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PasswordChange(Input):
     current_password: Password
     new_password: Password
 
 
-class ResetRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ResetRequest(Input):
     email: Email
 
 
-class ResetComplete(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ResetComplete(Input):
     token: str
     password: Password
 
@@ -48,16 +46,22 @@ def _set_password(session: Session, user: User, password: str) -> None:
 
 
 def change_password(session: Session, actor: Actor, data: PasswordChange, keep_session: str | None) -> None:
-    """Change the password and sign out every other session of the user."""
+    """Change the password, sign out every other session and revoke every API
+    token of the user. Guesses of the current password are limited per user
+    like sign-in (a slot taken before the check), since a left-open tab lets
+    anyone try."""
     user = session.get(User, actor.user_id)
     if user is None:
         raise NotFound("User not found.")
+    slot = ratelimit.reserve(guess_limit("password-change"), actor.user_id)
     ok, _ = verify(data.current_password, user.password_hash)
     if not ok:
         raise Invalid({"current_password": "The current password is not correct."})
+    ratelimit.release(slot)
     check_strength(data.new_password, "new_password")
     _set_password(session, user, data.new_password)
     revoke_user_sessions(session, actor.user_id, keep_token=keep_session)
+    revoke_user_tokens(session, actor.user_id)
 
 
 def request_reset(session: Session, data: ResetRequest) -> None:
@@ -85,7 +89,8 @@ def request_reset(session: Session, data: ResetRequest) -> None:
 
 
 def complete_reset(session: Session, data: ResetComplete) -> User:
-    """Set the new password, spend the link, and sign out every session."""
+    """Set the new password, spend the link, sign out every session and revoke
+    every API token (whoever knew the old password may hold one)."""
     reset = (
         session.exec(select(PasswordReset).where(PasswordReset.token_hash == digest(data.token))).first()
         if data.token
@@ -104,4 +109,5 @@ def complete_reset(session: Session, data: ResetComplete) -> User:
         .values(used_at=utcnow())
     )
     revoke_user_sessions(session, int(user.id or 0))
+    revoke_user_tokens(session, int(user.id or 0))
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import and_, delete
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,7 @@ from rehome.core.files.reads import message_files
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Forbidden, Invalid
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.infra.validation import DbId, Input
 from rehome.core.models import Message, MessageMention, ProjectMembership, User
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind, Role
@@ -32,16 +33,14 @@ from rehome.core.vocab import EventKind, Role
 MAX_BODY = 10_000
 
 
-class MessageCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MessageCreate(Input):
     body: str = Field(min_length=1, max_length=MAX_BODY)
     internal: bool = False
-    mention_ids: list[int] = Field(default_factory=list, max_length=50)
-    file_ids: list[int] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)  # the author's own uploads
+    mention_ids: list[DbId] = Field(default_factory=list, max_length=50)
+    file_ids: list[DbId] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)  # the author's own uploads
 
 
-class MessageEdit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MessageEdit(Input):
     body: str = Field(min_length=1, max_length=MAX_BODY)
 
 
@@ -117,7 +116,7 @@ def mentioned_ids(session: Session, message_id: int) -> list[int]:
 
 
 def _clean(body: str) -> str:
-    body = body.replace("\x00", "").strip()
+    body = body.strip()
     if not body:
         raise Invalid({"body": "Write a message first."})
     return body

@@ -18,13 +18,14 @@ from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.infra.errors import Invalid
+from rehome.core.infra.validation import MAX_DB_INT, Input
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=GenerativeSelect)
 MAX_PER_PAGE = 100
 MAX_Q = 100
 MAX_PAGE = 100_000
-MAX_ID = 2_147_483_647
+MAX_ID = MAX_DB_INT
 
 
 class Listing(BaseModel, Generic[T]):
@@ -43,8 +44,8 @@ class Listing(BaseModel, Generic[T]):
 # ---- parameters: validated once, whoever calls -------------------------------------------
 
 
-class ListParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ListParams(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     q: str = ""
     descending: bool = False
     page: int = Field(default=1, ge=1, le=MAX_PAGE)

@@ -2,7 +2,9 @@
 
 One Lua call checks every window a request counts against (say 5 a minute
 per user, 50 a day per user, 500 a day per workspace) and only then counts it
-in all of them, so concurrent requests can never slip past a limit.
+in all of them, so concurrent requests can never slip past a limit. Guesses
+(passwords) reserve their slot the same way before the guess is checked, and a
+right guess gives its slot back.
 Subjects are user, account or workspace ids, never a client-supplied IP.
 
 While Redis is unreachable the same windows are counted in this process's
@@ -41,6 +43,13 @@ end
 return 0
 """
 
+_RELEASE = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -55,9 +64,9 @@ class Limit:
         return int(self.window - now % self.window) + 1
 
 
-def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
+def hit(checks: list[tuple[Limit, str | int]], cost: int = 1, now: float | None = None) -> None:
     """Count one request against every (limit, subject), or raise `RateLimited`."""
-    now = time.time()
+    now = time.time() if now is None else now
     keys = [limit.key(subject, now) for limit, subject in checks]
     args: list[int] = [cost]
     for limit, _ in checks:
@@ -72,39 +81,29 @@ def hit(checks: list[tuple[Limit, str | int]], cost: int = 1) -> None:
         raise RateLimited(limit.retry_after(now))
 
 
-def check(limit: Limit, subject: str | int) -> None:
-    """Raise `RateLimited` if the window is already full, without counting."""
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """One slot taken in one window; `release` gives back exactly this slot."""
+
+    key: str
+
+
+def reserve(limit: Limit, subject: str | int) -> Reservation:
+    """Take a slot before the work it guards (say, a password check), or raise
+    `RateLimited`. Taking it first is what makes the limit hold: checking the
+    count and counting afterwards lets every concurrent caller past the check."""
     now = time.time()
+    hit([(limit, subject)], now=now)
+    return Reservation(limit.key(subject, now))
+
+
+def release(reservation: Reservation) -> None:
+    """Give a slot back (the guarded work succeeded); never below zero."""
     try:
-        current = int(get_redis().get(limit.key(subject, now)) or 0)
+        get_redis().eval(_RELEASE, 1, reservation.key)
     except redis_errors():
         _outage()
-        current = _local.get(limit.key(subject, now))
-    if current >= limit.limit:
-        raise RateLimited(limit.retry_after(now))
-
-
-def count(limit: Limit, subject: str | int) -> None:
-    """Count one event (e.g. a failed login) whether or not the window is full."""
-    now = time.time()
-    key = limit.key(subject, now)
-    try:
-        pipe = get_redis().pipeline()
-        pipe.incr(key)
-        pipe.expire(key, limit.window + 5)
-        pipe.execute()
-    except redis_errors():
-        _outage()
-        _local.hit([key], [(2**62, limit.window + 5)], 1)
-
-
-def clear(limit: Limit, subject: str | int) -> None:
-    key = limit.key(subject, time.time())
-    _local.delete(key)
-    try:
-        get_redis().delete(key)
-    except redis_errors():
-        _outage()
+        _local.release(reservation.key)
 
 
 class _LocalWindows:
@@ -113,11 +112,6 @@ class _LocalWindows:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: dict[str, tuple[int, float]] = {}
-
-    def get(self, key: str) -> int:
-        with self._lock:
-            count, expires = self._counts.get(key, (0, 0.0))
-            return count if expires > time.monotonic() else 0
 
     def hit(self, keys: list[str], limits: list[tuple[int, int]], cost: int) -> int:
         now = time.monotonic()
@@ -133,9 +127,11 @@ class _LocalWindows:
                 self._counts[key] = (count + cost, expires or now + window)
             return 0
 
-    def delete(self, key: str) -> None:
+    def release(self, key: str) -> None:
         with self._lock:
-            self._counts.pop(key, None)
+            count, expires = self._counts.get(key, (0, 0.0))
+            if count > 0:
+                self._counts[key] = (count - 1, expires)
 
 
 _local = _LocalWindows()

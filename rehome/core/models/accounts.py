@@ -36,7 +36,7 @@ class ApiToken(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     created_at: datetime = created_at_field()
     last_used_at: datetime | None = optional_time_field()
-    expires_at: datetime | None = optional_time_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # API_TOKEN_TTL_DAYS after creation
     revoked_at: datetime | None = optional_time_field()
 
 

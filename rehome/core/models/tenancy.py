@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from rehome.core.models.base import created_at_field, fts_index, optional_time_field
@@ -59,7 +59,8 @@ class Project(SQLModel, table=True):
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=5000)
     address: str = Field(default="", max_length=300)
-    budget_cents: int | None = Field(default=None, ge=0)
+    # BIGINT, like tasks.cost_cents: 2^31 cents is a small budget in many currencies
+    budget_cents: int | None = Field(default=None, ge=0, sa_type=BigInteger)
     created_by: int | None = Field(default=None, foreign_key="users.id")
     archived_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Float, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Float, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from rehome.core.models.base import created_at_field, fts_index, one_of, optional_time_field
@@ -35,7 +35,7 @@ class Task(SQLModel, table=True):
     position: float = Field(default=0.0, sa_type=Float)
     internal: bool = Field(default=False)
     internal_notes: str = Field(default="", sa_type=Text)
-    cost_cents: int | None = Field(default=None, ge=0)
+    cost_cents: int | None = Field(default=None, ge=0, sa_type=BigInteger)
     created_by: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

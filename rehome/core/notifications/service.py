@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from rehome.core.access import Actor, project_scope
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.infra.validation import Input
 from rehome.core.models import Notification, NotificationSetting
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind, NotifyLevel
@@ -30,8 +31,7 @@ class NotificationOut(BaseModel):
     read: bool
 
 
-class LevelSet(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LevelSet(Input):
     level: NotifyLevel
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy import delete, false, func
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from rehome.core.access import (
 )
 from rehome.core.activity import log as audit
 from rehome.core.infra.errors import NotFound
+from rehome.core.infra.validation import Input
 from rehome.core.models import ProjectMembership, User
 from rehome.core.projects.views import MemberOut
 from rehome.core.realtime import events
@@ -22,8 +23,7 @@ from rehome.core.vocab import EventKind, ProjectRole
 from rehome.core.workspace.users import user_out
 
 
-class MemberSet(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MemberSet(Input):
     role: ProjectRole
 
 

@@ -19,6 +19,7 @@ from rehome.core.activity import log as audit
 from rehome.core.infra.clock import today, utcnow
 from rehome.core.infra.db import exec_rows
 from rehome.core.infra.errors import Conflict
+from rehome.core.infra.validation import Cents, Input
 from rehome.core.models import Project, ProjectMembership, Task, User
 from rehome.core.projects.views import ProjectOut, project_out
 from rehome.core.realtime import events
@@ -26,20 +27,20 @@ from rehome.core.vocab import EventKind, Role, TaskStatus
 from rehome.core.workspace.people import Person, person
 
 
-class ProjectCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ProjectCreate(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=5000)
     address: str = Field(default="", max_length=300)
-    budget_cents: int | None = Field(default=None, ge=0, le=10**13)
+    budget_cents: Cents | None = None
 
 
-class ProjectPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ProjectPatch(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=5000)
     address: str | None = Field(default=None, max_length=300)
-    budget_cents: int | None = Field(default=None, ge=0, le=10**13)
+    budget_cents: Cents | None = None
 
     @model_validator(mode="after")
     def _no_null_text(self) -> ProjectPatch:

@@ -65,7 +65,7 @@ def search(session: Session, actor: Actor, q: str, limit: int = 10) -> SearchRes
     A blank query answers empty without touching the database; users are
     listed for admins only, and only those of the admin's own workspace.
     """
-    query = (q or "").strip()[:MAX_QUERY].strip()
+    query = (q or "").replace("\x00", "").strip()[:MAX_QUERY].strip()  # text search: a NUL is noise
     results = SearchResults(query=query)
     if not query:
         return results

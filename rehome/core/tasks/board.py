@@ -3,13 +3,14 @@ so a 5,000-task project still opens fast (F-05, F-50)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.access import Actor, ProjectScope, project_scope, visible_tasks
 from rehome.core.infra.clock import today
+from rehome.core.infra.validation import DbId, Input
 from rehome.core.models import Task
 from rehome.core.tasks.views import TaskOut, tasks_out
 from rehome.core.vocab import TASK_STATUSES, TaskStatus
@@ -19,9 +20,8 @@ STATUS_LABELS = {status.value: status.label for status in TaskStatus}
 PER_COLUMN = 25
 
 
-class BoardFilters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    assignee_id: int | None = Field(default=None, ge=1)
+class BoardFilters(Input):
+    assignee_id: DbId | None = None
     mine: bool = False
     overdue: bool = False
     blocked: bool = False

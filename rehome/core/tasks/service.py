@@ -22,6 +22,7 @@ from rehome.core.activity import log as audit
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Forbidden, Invalid
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
+from rehome.core.infra.validation import Cents, DbId, Input
 from rehome.core.models import ProjectMembership, Task, TaskEvent, User
 from rehome.core.realtime import events
 from rehome.core.tasks.positions import end_of_column, position_at, target_index
@@ -30,36 +31,36 @@ from rehome.core.vocab import EventKind, Priority, Role, TaskStatus
 from rehome.core.workspace.people import user_names
 
 
-class TaskCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class TaskCreate(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=20_000)
     status: TaskStatus = TaskStatus.TODO
     priority: Priority = Priority.NORMAL
-    assignee_id: int | None = Field(default=None, ge=1)
+    assignee_id: DbId | None = None
     due_date: date | None = None
     internal: bool = False
     internal_notes: str = Field(default="", max_length=20_000)
-    cost_cents: int | None = Field(default=None, ge=0, le=10**13)
+    cost_cents: Cents | None = None
 
 
-class TaskPatch(BaseModel):
+class TaskPatch(Input):
     """Edit fields and/or move: `status` picks the column; `position` (an index in
     it), `before_task_id` or `after_task_id` (a neighbour in it) picks the place."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
     status: TaskStatus | None = None
     priority: Priority | None = None
-    assignee_id: int | None = Field(default=None, ge=1)
+    assignee_id: DbId | None = None
     due_date: date | None = None
     internal: bool | None = None
     internal_notes: str | None = Field(default=None, max_length=20_000)
-    cost_cents: int | None = Field(default=None, ge=0, le=10**13)
+    cost_cents: Cents | None = None
     position: int | None = Field(default=None, ge=0, le=1_000_000)
-    before_task_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    after_task_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    before_task_id: DbId | None = None
+    after_task_id: DbId | None = None
 
     @model_validator(mode="after")
     def _one_place(self) -> TaskPatch:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin, workspace_user
 from rehome.core.activity import log as audit
+from rehome.core.auth.api_tokens import revoke_user_tokens
 from rehome.core.auth.sessions import revoke_user_sessions
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import Conflict, NotFound
 from rehome.core.infra.listing import contains
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
-from rehome.core.models import ApiToken, User, Workspace
+from rehome.core.infra.validation import Input
+from rehome.core.models import User, Workspace
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind
 
@@ -35,8 +36,8 @@ class Me(UserOut):
     workspace_name: str
 
 
-class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class UserPatch(Input):
+    model_config = ConfigDict(str_strip_whitespace=True)
     name: str | None = Field(default=None, min_length=1, max_length=120)
     phone: str | None = Field(default=None, max_length=40)
     is_admin: bool | None = None
@@ -114,10 +115,6 @@ def _set_disabled(session: Session, user: User, disabled: bool) -> None:
     if disabled and user.disabled_at is None:
         user.disabled_at = utcnow()
         revoke_user_sessions(session, int(user.id or 0))
-        session.exec(
-            update(ApiToken)
-            .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        )
+        revoke_user_tokens(session, int(user.id or 0))
     elif not disabled:
         user.disabled_at = None

@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar, StringVar
 
 from rehome.core.auth.api_tokens import TokenOut
+from rehome.settings import get_settings
 from rehome.ui.account.state import AccountState
 from rehome.ui.components.forms import field, form_error, notice
 from rehome.ui.components.links import create_token_js
@@ -55,6 +56,7 @@ def _token_row(token: ObjectVar[TokenOut]) -> rx.Component:
         rx.table.cell(rx.code(cast(StringVar, token.prefix) + "…")),
         rx.table.cell(rx.moment(token.created_at, from_now=True)),
         rx.table.cell(rx.cond(token.last_used_at, rx.moment(token.last_used_at, from_now=True), "never")),
+        rx.table.cell(rx.moment(token.expires_at, from_now=True), class_name="token-expires"),
         rx.table.cell(
             rx.button(
                 "Revoke",
@@ -71,7 +73,10 @@ def _tokens_card() -> rx.Component:
     return rx.card(
         rx.heading("API tokens", size="4", margin_bottom="1"),
         rx.text(
-            "For the ReHome mobile app and scripts. A token is shown once.", size="2", color_scheme="gray"
+            f"For the ReHome mobile app and scripts. A token is shown once, expires after "
+            f"{get_settings().api_token_ttl_days} days, and stops working when you change your password.",
+            size="2",
+            color_scheme="gray",
         ),
         rx.box(id="new-token-box", class_name="once-box", aria_live="polite"),
         form_error(AccountState.token_error),
@@ -90,7 +95,10 @@ def _tokens_card() -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    *[rx.table.column_header_cell(h) for h in ("Name", "Token", "Created", "Last used", "")]
+                    *[
+                        rx.table.column_header_cell(h)
+                        for h in ("Name", "Token", "Created", "Last used", "Expires", "")
+                    ]
                 )
             ),
             rx.table.body(rx.foreach(AccountState.tokens, _token_row)),

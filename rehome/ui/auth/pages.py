@@ -9,7 +9,9 @@ from rehome.ui.components.forms import field, form_error, notice
 from rehome.ui.components.links import post_form_js
 from rehome.ui.layout import centered_card
 
-_NEXT = "{next: new URLSearchParams(window.location.search).get('next') || '/projects'}"
+_NEXT = (
+    "{next: window.rehome.localPath(new URLSearchParams(window.location.search).get('next'), '/projects')}"
+)
 _TOKEN = "{token: window.location.pathname.split('/').filter(Boolean).pop()}"
 
 
