@@ -49,6 +49,8 @@ class Viewer:
     first_at: float | None = None
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
+    last_id: str | None = None
+    seen: set[tuple[int, int]] = field(default_factory=set)
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self._run, daemon=True)
@@ -56,11 +58,11 @@ class Viewer:
         return thread
 
     def _run(self) -> None:
-        last_id, until = None, time.monotonic() + 200
+        until = time.monotonic() + 200
         while self.done is None and time.monotonic() < until:
             headers = {"Authorization": f"Bearer {self.token}"}
-            if last_id:
-                headers["Last-Event-ID"] = last_id
+            if self.last_id:
+                headers["Last-Event-ID"] = self.last_id  # resume where the dropped connection was
             try:
                 url = f"{self.base}/api/agent/threads/{self.thread_id}/stream"
                 with httpx.stream("GET", url, headers=headers, timeout=40) as response:
@@ -68,16 +70,16 @@ class Viewer:
                         self.errors.append(f"HTTP {response.status_code}")
                         time.sleep(0.5)
                         continue
-                    last_id = self._read(response, last_id)
+                    self._read(response)
             except httpx.HTTPError as error:
                 self.errors.append(type(error).__name__)
                 time.sleep(0.5)
 
-    def _read(self, response: httpx.Response, last_id: str | None) -> str | None:
-        event, seen = "", set()
+    def _read(self, response: httpx.Response) -> None:
+        event = ""
         for line in response.iter_lines():
             if line.startswith("id: "):
-                last_id = line[4:]
+                self.last_id = line[4:]
             elif line.startswith("event: "):
                 event = line[7:]
             elif line.startswith("data: "):
@@ -85,16 +87,15 @@ class Viewer:
                 if event == "snapshot":
                     self.text = data["text"]
                 elif event == "delta":
-                    if (data["run_id"], data["seq"]) in seen:
-                        self.duplicates += 1
-                    seen.add((data["run_id"], data["seq"]))
+                    if (data["run_id"], data["seq"]) in self.seen:
+                        self.duplicates += 1  # across reconnections too
+                    self.seen.add((data["run_id"], data["seq"]))
                     if self.first_at is None and data["text"]:
                         self.first_at = time.monotonic()
                     self.text += data["text"]
                 elif event == "done" and data.get("run_id"):
                     self.done = data["status"]
-                    return last_id
-        return last_id
+                    return
 
 
 @dataclass
