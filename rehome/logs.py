@@ -1,4 +1,6 @@
-"""JSON logs on stdout, each line carrying the request's correlation id."""
+"""JSON logs on stdout, each line carrying the request's correlation id and,
+in agent work, the run's id (issue 9: one formatter for our lines and for
+Granian's, Uvicorn's, Celery's and Reflex's loggers alike)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,24 @@ from pythonjsonlogger.json import JsonFormatter
 from rehome.settings import get_settings
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
+_run_id: ContextVar[int | None] = ContextVar("run_id", default=None)
+# Libraries that install handlers of their own: their records go to ours.
+_FOREIGN_LOGGERS = (
+    "granian",
+    "granian.access",
+    "granian.server",
+    "_granian",
+    "uvicorn",
+    "uvicorn.error",
+    "uvicorn.access",
+    "celery",
+    "celery.app.trace",
+    "celery.worker",
+    "celery.beat",
+    "kombu",
+    "reflex",
+    "alembic",
+)
 
 
 def request_id() -> str:
@@ -26,9 +46,16 @@ def set_request_id(value: str | None = None) -> str:
     return value
 
 
+def bind_run(run_id: int | None) -> None:
+    """Every line logged from here on (in this context) names the run."""
+    _run_id.set(run_id)
+
+
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        record.request_id = getattr(record, "request_id", None) or _request_id.get()
+        if getattr(record, "run_id", None) is None:
+            record.run_id = _run_id.get()
         return True
 
 
@@ -49,7 +76,7 @@ def configure_logging() -> None:
     if settings.log_json:
         handler.setFormatter(
             JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(run_id)s",
                 rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             )
         )
@@ -59,7 +86,18 @@ def configure_logging() -> None:
         )
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    adopt_foreign_loggers()
     _init_sentry(settings.sentry_dsn)
+
+
+def adopt_foreign_loggers() -> None:
+    """Send the libraries' own loggers through the root's one JSON handler
+    (they may have installed plain-text handlers before we were called)."""
+    for name in _FOREIGN_LOGGERS:
+        logger = logging.getLogger(name)
+        for old in list(logger.handlers):
+            logger.removeHandler(old)
+        logger.propagate = True
 
 
 def _init_sentry(dsn: str) -> None:

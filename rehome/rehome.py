@@ -47,6 +47,7 @@ web_auth.tab_droppers.append(owner.drop_tab)  # sign-out empties the tab's state
 app = rx.App(
     head_components=[
         rx.el.script(src="/rehome.js"),
+        rx.el.script(src="/drafts.js"),
         rx.el.meta(name="theme-color", content="#f76b15"),
     ],
     stylesheets=["/rehome.css"],

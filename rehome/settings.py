@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     redis_url: str = ""
     celery_broker_url: str = ""
+    redis_max_connections: int = Field(default=16, ge=2)
 
     # Sessions and accounts
     session_cookie_name: str = "rehome_session"
@@ -66,6 +67,9 @@ class Settings(BaseSettings):
     ai_temperature: float = Field(default=0.7, ge=0, le=2)
     ai_max_tokens: int = Field(default=8192, ge=1)
     ai_timeout: float = Field(default=60.0, gt=0)
+    ai_first_byte_timeout: float = Field(default=15.0, gt=0)
+    ai_run_deadline: float = Field(default=300.0, gt=0)
+    worker_shutdown_grace: float = Field(default=100.0, ge=0)
     ai_token_safety: float = Field(default=0.10, ge=0, lt=1)
     ai_context_tokens: int = Field(default=24_000, ge=1000)
     anthropic_api_key: str = ""

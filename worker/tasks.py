@@ -7,39 +7,64 @@ import threading
 import time
 from typing import Any
 
-from celery.signals import worker_init, worker_process_init, worker_ready
+from celery import Task
+from celery.signals import worker_init, worker_process_init, worker_ready, worker_shutting_down
 
-from rehome.core.infra.health import WORKER_HEARTBEAT_KEY
+from rehome.core.agent import shutdown, sweeper
+from rehome.core.infra.health import WORKER_HEARTBEAT_KEY, WORKER_HEARTBEAT_TTL
 from rehome.core.infra.jobs import run_job
 from rehome.core.infra.kv import get_redis
+from rehome.logs import bind_run, set_request_id
+from rehome.settings import get_settings
 from worker.app import celery_app
 from worker.dispatch import install_dispatcher
 
 log = logging.getLogger(__name__)
-HEARTBEAT_EVERY = 20  # seconds; /health calls a worker stale after 90
+HEARTBEAT_EVERY = 5  # seconds; the key lives WORKER_HEARTBEAT_TTL, so /health knows within 15 s
+
+
+def _bind(task: Task) -> None:
+    """The web request's id (sent as a message header) on every line of this job."""
+    set_request_id(getattr(task.request, "rehome_request_id", None))
 
 
 @celery_app.task(
     name="rehome.run_job",
+    bind=True,
     autoretry_for=(ConnectionError, TimeoutError),
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
 )
-def run_job_task(name: str, kwargs: dict[str, Any]) -> None:
+def run_job_task(self: Task, name: str, kwargs: dict[str, Any]) -> None:
+    _bind(self)
     run_job(name, kwargs)
 
 
-@celery_app.task(name="rehome.agent_run", acks_late=True, reject_on_worker_lost=True, max_retries=0)
-def agent_run_task(run_id: int) -> None:
-    """Ids only; redelivery is safe: the runner claims a run once and finishes it once."""
-    run_job("agent.run", {"run_id": int(run_id)})
+@celery_app.task(
+    name="rehome.agent_run", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=0
+)
+def agent_run_task(self: Task, run_id: int) -> None:
+    """Ids only; redelivery is safe: a run is claimed by one worker at a time
+    (a lease), taken over when its worker is gone, and finished once."""
+    _bind(self)
+    bind_run(int(run_id))
+    try:
+        run_job("agent.run", {"run_id": int(run_id)})
+    finally:
+        bind_run(None)
+
+
+@celery_app.task(name="rehome.sweep_runs", ignore_result=True)
+def sweep_runs_task() -> None:
+    """On beat: finish or re-queue runs whose worker or broker message was lost."""
+    sweeper.sweep()
 
 
 def _heartbeat_forever() -> None:
     while True:
         try:
-            get_redis().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=300)
+            get_redis().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=WORKER_HEARTBEAT_TTL)
         except Exception:  # Redis may blip; the next beat will tell
             log.warning("worker heartbeat failed", exc_info=True)
         time.sleep(HEARTBEAT_EVERY)
@@ -57,3 +82,12 @@ def _dispatch_through_the_broker(**_: Any) -> None:
     queues its mails) send them through the broker too, never to a thread pool
     inside this worker, where they would be lost with it."""
     install_dispatcher()
+
+
+@worker_shutting_down.connect
+def _shutting_down(**_: Any) -> None:
+    """SIGTERM (a deploy): take nothing new, let runs finish within the grace
+    period, then hand the rest back to the queue (see core.agent.shutdown)."""
+    grace = get_settings().worker_shutdown_grace
+    log.info("worker shutting down", extra={"grace_s": grace})
+    shutdown.begin(grace)

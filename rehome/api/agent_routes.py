@@ -18,6 +18,7 @@ from rehome.core.agent.watch import RunWatch
 from rehome.core.auth.api_tokens import resolve_token
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import NotFound
+from rehome.core.infra.kv import redis_errors
 from rehome.core.infra.pagination import Page
 from rehome.core.infra.validation import MAX_DB_INT
 from rehome.core.vocab import ACTIVE_RUN_STATUSES, Audience
@@ -143,9 +144,15 @@ async def _events(
     if run.status not in ACTIVE_RUN_STATUSES and not await asyncio.to_thread(stream.is_done, run.id):
         yield _sse("done", {"run_id": run.id, "status": run.status, "message_id": None})
         return
-    cursor, idle = "0", 0.0
-    while True:
-        cursor, items = await stream.read(run.id, cursor, block_ms=1000)
+    yield ": open\n\n"  # headers go out now: the client knows the stream is there before any token
+    cursor = "0"
+    while True:  # waits through the process's one blocking reader (streamhub)
+        try:
+            cursor, items = await stream.read(run.id, cursor, block_ms=int(KEEPALIVE * 1000))
+        except redis_errors():
+            await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
+            yield ": reconnecting\n\n"
+            continue
         if not await watch.still_allowed():
             yield _sse("done", {"run_id": run.id, "status": "forbidden", "message_id": None})
             return
@@ -158,7 +165,5 @@ async def _events(
             done = assembler.done
             yield _sse("done", {"run_id": run.id, "status": done.status, "message_id": done.message_id})
             return
-        idle = 0.0 if items else idle + 1.0
-        if idle >= KEEPALIVE:
-            idle = 0.0
+        if not items:
             yield ": keep-alive\n\n"

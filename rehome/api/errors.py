@@ -6,12 +6,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from rehome.core.infra.errors import DomainError, Invalid, RateLimited
+from rehome.core.infra.errors import DomainError, Invalid, RateLimited, Unavailable
 from rehome.logs import request_id
 
 log = logging.getLogger("rehome.api")
@@ -43,7 +44,7 @@ def error_response(
 
 
 def domain_error_response(exc: DomainError) -> JSONResponse:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Unavailable) else None
     fields = exc.fields if isinstance(exc, Invalid) else None
     return error_response(exc.status, exc.code, exc.message, fields, headers)
 
@@ -73,6 +74,20 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+REDIS_RETRY_AFTER = 5  # seconds: Redis restarts and failovers take about this long
+
+
+async def _redis_down(request: Request, exc: Exception) -> JSONResponse:
+    """What needs Redis (asking the assistant, following a stream) answers
+    503 with Retry-After while it is away; one log line, no traceback."""
+    log.warning(
+        "redis unavailable", extra={"path": request.url.path, "error": f"{type(exc).__name__}: {exc}"[:200]}
+    )
+    return domain_error_response(
+        Unavailable(REDIS_RETRY_AFTER, "This needs a service that is briefly unavailable. Try again shortly.")
+    )
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "internal", "Something went wrong on our side.")
@@ -82,4 +97,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
+    for error in (redis.ConnectionError, redis.TimeoutError):
+        app.add_exception_handler(error, _redis_down)
     app.add_exception_handler(Exception, _unexpected)

@@ -13,11 +13,17 @@ A frame goes out as soon as the stream has something new; whatever piled up
 while the socket was busy goes out together, so bursts share a frame without
 holding anything back (the browser paces rendering itself). `?after=<seq>`
 resumes after a dropped connection.
+
+Waiting costs nothing per socket (issue 9): the stream is read through the
+process's one blocking Redis reader (`streamhub`), the database is asked
+only when a run's stream is gone, and a client that leaves is noticed at
+once (a second task listens for the close), not at the next send.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
@@ -26,12 +32,15 @@ from rehome.core.agent import stream
 from rehome.core.agent.watch import RunWatch
 from rehome.core.auth.sessions import resolve_session
 from rehome.core.infra.db import session_scope
+from rehome.core.infra.kv import redis_errors
 from rehome.core.models import AgentRun
 from rehome.core.vocab import ACTIVE_RUN_STATUSES
 from rehome.settings import get_settings
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
+WAIT_MS = 10_000  # one wait on the stream; cheap, the process's one reader does it
+DB_CHECK_EVERY = 30.0  # seconds between looks at the database for a run with no stream
 
 
 def _origin_ok(socket: WebSocket) -> bool:
@@ -47,9 +56,22 @@ async def run_tokens(socket: WebSocket, run_id: int, after: Annotated[int, Query
         await socket.close(code=POLICY_VIOLATION)
         return
     await socket.accept()
+    pump = asyncio.create_task(_pump(socket, run_id, after, watch))
+    closed = asyncio.create_task(_until_closed(socket))
     try:
-        await _pump(socket, run_id, after, watch)
-    except WebSocketDisconnect:
+        await asyncio.wait({pump, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (pump, closed):
+            task.cancel()
+        await asyncio.gather(pump, closed, return_exceptions=True)
+
+
+async def _until_closed(socket: WebSocket) -> None:
+    """Returns as soon as the client goes (the socket sends nothing else)."""
+    try:
+        while (await socket.receive())["type"] != "websocket.disconnect":
+            pass
+    except (WebSocketDisconnect, RuntimeError):
         return
 
 
@@ -61,9 +83,13 @@ async def _pump(socket: WebSocket, run_id: int, after: int, watch: RunWatch) -> 
         if seq > after:
             assembler = stream.Assembler(seq, text)
             await socket.send_text(f"={seq}:{text}")
-    cursor, quiet = "0", 0
+    cursor, asked_db = "0", 0.0
     while True:
-        cursor, items = await stream.read(run_id, cursor, block_ms=1000)
+        try:
+            cursor, items = await stream.read(run_id, cursor, block_ms=WAIT_MS)
+        except redis_errors():
+            await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
+            continue
         if not await watch.still_allowed():  # demoted, removed or signed out: not one frame more
             await socket.send_text("!forbidden")
             await socket.close(code=POLICY_VIOLATION)
@@ -75,16 +101,20 @@ async def _pump(socket: WebSocket, run_id: int, after: int, watch: RunWatch) -> 
             await socket.send_text(f"!{assembler.done.status}")
             await socket.close()
             return
-        quiet = 0 if items else quiet + 1
-        if quiet >= 3 and (status := await asyncio.to_thread(_ended_unseen, run_id)):
+        if items or time.monotonic() - asked_db < DB_CHECK_EVERY:
+            continue
+        asked_db = time.monotonic()
+        if status := await asyncio.to_thread(_ended_unseen, run_id):
             await socket.send_text(f"!{status}")  # finished while its stream had already expired
             await socket.close()
             return
 
 
 def _ended_unseen(run_id: int) -> str | None:
-    """The final status of a run that ended without a stream left to tell it."""
-    if stream.is_done(run_id):
+    """The final status of a run that ended without a stream left to tell it.
+    The database is asked only when the run has no stream in Redis (queued,
+    or long over), not on every quiet wait."""
+    if stream.is_done(run_id) or stream.is_live(run_id):
         return None
     with session_scope() as session:
         run = session.get(AgentRun, run_id)

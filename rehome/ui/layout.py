@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rehome.ui.components.links import sign_out_js
+from rehome.ui.components.reconnecting import reconnecting_badge
 from rehome.ui.session import SessionState
 
 
@@ -110,6 +111,7 @@ def app_shell(*children: rx.Component) -> rx.Component:
                 ),
             ),
             *children,
+            reconnecting_badge(),
             max_width="1440px",
             margin_x="auto",
             padding=rx.breakpoints(initial="12px", sm="24px"),

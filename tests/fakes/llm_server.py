@@ -20,8 +20,12 @@ import and `# noqa: F811` on every test taking it. Without pytest,
 Set `fake.scenario` (see SCENARIOS) for every following request, or
 `fake.queue("overloaded", "ok")` for the next requests in order (then back to
 `scenario`). `fake.chunks`, `fake.input_tokens`, `fake.output_tokens`,
-`fake.retry_after`, `fake.stall_seconds` shape the answers; `fake.requests`
-records each request (path, headers, JSON body).
+`fake.retry_after`, `fake.stall_seconds`, `fake.chunk_delay` shape the
+answers; `fake.requests` records each request (path, headers, JSON body).
+
+A request whose last message is the assistant's (a prefill: "continue from
+here", what a worker taking over a run sends) gets only the rest of the
+answer when the answer starts with that text, as a model would write on.
 
 PYTEST_DONT_REWRITE: this module is a plugin that test modules also import
 (for the `FakeLLM` type), which would otherwise make pytest warn.
@@ -67,6 +71,8 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    received_at: float = 0.0  # time.monotonic(): the provider's own time to first byte, for benchmarks
+    first_byte_at: float | None = None
 
 
 class FakeLLM:
@@ -150,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b"{}"
         recorded = RecordedRequest(
-            self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw)
+            self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw), time.monotonic()
         )
         fake = self.server.fake
         scenario, release = fake._next(recorded)
@@ -165,10 +171,17 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"retry-after": fake.retry_after} if status == 429 else {}
             return self._json(status, body, headers)
         writer = _AnthropicWriter(self, recorded.body) if anthropic else _OpenAIWriter(self, recorded.body)
-        self._stream(fake, scenario, release, writer)
+        self._stream(fake, scenario, release, writer, recorded)
         return None
 
-    def _stream(self, fake: FakeLLM, scenario: str, release: threading.Event, writer: _Writer) -> None:
+    def _stream(
+        self,
+        fake: FakeLLM,
+        scenario: str,
+        release: threading.Event,
+        writer: _Writer,
+        recorded: RecordedRequest,
+    ) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
@@ -177,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
         writer.start(fake.input_tokens)
         if scenario == "error_before_text":
             return writer.error()
-        chunks = UTF8_TEXT if scenario == "utf8_split" else fake.chunks
+        chunks = UTF8_TEXT if scenario == "utf8_split" else _after_prefill(fake.chunks, writer.body)
         for index, chunk in enumerate(chunks):
             if scenario == "utf8_split" and chunk == "🏠":
                 data = writer.delta_bytes(chunk)
@@ -187,6 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.chunk(data[cut:])
             else:
                 self.chunk(writer.delta_bytes(chunk))
+            if recorded.first_byte_at is None:
+                recorded.first_byte_at = time.monotonic()
             if fake.chunk_delay:
                 time.sleep(fake.chunk_delay)
             if index == 0 and scenario == "stall":
@@ -215,6 +230,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+def _after_prefill(chunks: list[str], body: dict[str, Any]) -> list[str]:
+    """The chunks still to send when the request ends with the answer's start."""
+    messages = body.get("messages") or []
+    last = messages[-1] if messages else {}
+    prefill = last.get("content") if last.get("role") == "assistant" else None
+    if not isinstance(prefill, str) or not "".join(chunks).startswith(prefill):
+        return chunks
+    rest, skip = [], len(prefill)
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        rest.append(chunk[skip:])
+        skip = 0
+    return rest
 
 
 def _error_response(scenario: str, anthropic: bool) -> tuple[int, dict[str, Any]] | None:

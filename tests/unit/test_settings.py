@@ -53,7 +53,7 @@ def test_production_needs_a_secret_key(tmp_path) -> None:
 def test_render_blueprint_sets_only_known_variables() -> None:
     """A typo in render.yaml would silently leave production on a default."""
     blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
-    platform = {"PYTHON_VERSION", "GRANIAN_WORKERS"}
+    platform = {"PYTHON_VERSION", "GRANIAN_WORKERS", "REFLEX_LOG_JSON"}  # read by the platform or Reflex
     known = {name.upper() for name in Settings.model_fields} | platform
     services = [s for s in blueprint["services"] if s["type"] in ("web", "worker")]
     assert {s["name"] for s in services} == {"rehome-web", "rehome-worker", "rehome-beat"}

@@ -1,9 +1,15 @@
-"""One provider call with a hard deadline and prompt cancellation.
+"""One provider call with deadlines, prompt cancellation and hand-over.
 
 SDK timeouts apply per read, so a stream that trickles (or stalls between
 reads) could run past `AI_TIMEOUT`. The call is read on a helper thread while
-this thread watches the clock and the run's cancel flag; on either it closes
-the stream, which ends the blocked read at once.
+this thread watches the clock and the run's lease; on a deadline, a stop, a
+lost lease or a worker shutting down it closes the stream, which ends the
+blocked read at once.
+
+Two deadlines: the first token must come within `AI_FIRST_BYTE_TIMEOUT`
+(a call hanging before its headers is given up early and retried or failed
+over, issue 9), the whole call within `AI_TIMEOUT`. Stop flags and the lease
+are read by the lease keeper, so waiting here costs Redis nothing.
 """
 
 from __future__ import annotations
@@ -13,15 +19,25 @@ import threading
 import time
 from typing import Protocol
 
-from rehome.core.agent import stream
+from rehome.core.agent import shutdown
+from rehome.core.agent.lease import Handle
 from rehome.core.agent.types import Provider, ProviderError, ProviderRequest, TextDelta, Usage
 from rehome.settings import get_settings
 
 _END = object()
-POLL = 0.2  # seconds between cancel checks: cancel takes effect well within a second
+POLL = 0.1  # seconds between checks: a stop takes effect well within a second
+USAGE_GRACE = 0.5  # seconds to wait for the usage of a call we cut short
 
 
-class Cancelled(Exception):
+class Interrupted(Exception):
+    """The call was cut short on purpose; `usage` is what the provider reported."""
+
+    def __init__(self, usage: Usage | None = None) -> None:
+        super().__init__(type(self).__name__)
+        self.usage = usage
+
+
+class Cancelled(Interrupted):
     """The person stopped the run."""
 
 
@@ -49,8 +65,26 @@ class Collector:
         self._parts.append(text)
 
 
-def stream_once(provider: Provider, request: ProviderRequest, publisher: Sink, run_id: int) -> Usage | None:
-    """Stream one call into `publisher`; returns the usage the provider reported."""
+class LeaseLost(Interrupted):
+    """Another worker took the run over: this one must store nothing."""
+
+
+class HandOff(Interrupted):
+    """The worker is shutting down: the run goes back to the queue."""
+
+
+def stream_once(
+    provider: Provider,
+    request: ProviderRequest,
+    publisher: Sink,
+    handle: Handle,
+    strip_leading: bool = False,
+) -> Usage | None:
+    """Stream one call into `publisher`; returns the usage the provider reported.
+
+    `strip_leading`: the call continues an answer whose trailing whitespace
+    was left out of the prefill, so the continuation's leading whitespace
+    (already shown) is dropped."""
     call = provider.stream(request)
     items: queue.Queue[object] = queue.Queue()
 
@@ -62,25 +96,30 @@ def stream_once(provider: Provider, request: ProviderRequest, publisher: Sink, r
         except BaseException as error:  # handed to the watching thread
             items.put(error)
 
-    threading.Thread(target=pump, name=f"agent-run-{run_id}", daemon=True).start()
-    deadline = time.monotonic() + get_settings().ai_timeout
-    next_check = 0.0
-    started = bool(publisher.text)
+    threading.Thread(target=pump, name=f"agent-run-{handle.run_id}", daemon=True).start()
+    settings = get_settings()
+    started_at = time.monotonic()
+    deadline = started_at + settings.ai_timeout
+    first_byte = started_at + min(settings.ai_first_byte_timeout, settings.ai_timeout)
+    started, got_text = bool(publisher.text), False
     usage: Usage | None = None
     while True:
-        if time.monotonic() >= next_check:  # one Redis read per POLL, not per delta
-            if stream.cancel_requested(run_id):
-                call.close()
-                raise Cancelled
-            next_check = time.monotonic() + POLL
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if (stop := _stop_reason(handle)) is not None:
             call.close()
-            raise ProviderError(
-                "The provider did not finish in time.", retryable=not started, started=started
+            raise stop(_late_usage(items))
+        now = time.monotonic()
+        if now >= deadline or (not got_text and now >= first_byte):
+            call.close()
+            message = (
+                "The provider did not finish in time."
+                if got_text
+                else f"The provider sent nothing for {now - started_at:.0f} s."
             )
+            error = ProviderError(message, retryable=not started, started=started)
+            error.usage = _late_usage(items)
+            raise error
         try:
-            item = items.get(timeout=min(POLL, remaining))
+            item = items.get(timeout=min(POLL, max(0.0, deadline - now)))
         except queue.Empty:
             continue
         if item is _END:
@@ -91,7 +130,37 @@ def stream_once(provider: Provider, request: ProviderRequest, publisher: Sink, r
         if isinstance(item, BaseException):
             raise ProviderError(f"{type(item).__name__}: {item}", retryable=False, started=started)
         if isinstance(item, TextDelta) and item.text:
-            publisher.delta(item.text)
-            started = True
+            text = item.text
+            if strip_leading and not got_text:
+                text = text.lstrip()
+            got_text = True
+            if text:
+                publisher.delta(text)
+                started = True
         elif isinstance(item, Usage):
             usage = item
+
+
+def _stop_reason(handle: Handle) -> type[Interrupted] | None:
+    if handle.lost.is_set():
+        return LeaseLost
+    if handle.cancelled.is_set():
+        return Cancelled
+    if shutdown.hand_off_due():
+        return HandOff
+    return None
+
+
+def _late_usage(items: queue.Queue[object]) -> Usage | None:
+    """The usage a closed call still reports (it comes within moments, if at all)."""
+    until = time.monotonic() + USAGE_GRACE
+    while (left := until - time.monotonic()) > 0:
+        try:
+            item = items.get(timeout=left)
+        except queue.Empty:
+            return None
+        if isinstance(item, Usage):
+            return item
+        if item is _END or isinstance(item, BaseException):
+            return None
+    return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.infra import ratelimit
@@ -22,6 +22,7 @@ from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import RateLimited
 from rehome.core.infra.kv import get_redis
 from rehome.core.models import AgentRun, Workspace
+from rehome.core.vocab import ACTIVE_RUN_STATUSES
 from rehome.settings import get_settings
 
 MICRO = 10_000  # micro-cents per cent: integer counters, no float drift
@@ -32,6 +33,14 @@ for i, key in ipairs(KEYS) do
   if tonumber(redis.call('GET', key) or '0') + amount > tonumber(ARGV[i + 1]) then return i end
 end
 for i, key in ipairs(KEYS) do redis.call('INCRBY', key, amount) end
+return 0
+"""
+# A counter Redis lost (restarted empty) is left for `_seed` to rebuild from
+# the database, which by then has this run's real cost.
+_SETTLE = """
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('INCRBY', key, ARGV[1]) end
+end
 return 0
 """
 _NETWORK = {"anthropic": "anthropic_api_key", "openai": "openai_api_key"}
@@ -123,9 +132,14 @@ def periods(session: Session, actor: Actor | Payer, now: datetime | None = None)
 
 
 def _spent_in_db(session: Session, actor: Actor | Payer, period: Period) -> float:
-    query = select(func.coalesce(func.sum(AgentRun.cost_cents), 0.0)).where(
-        AgentRun.created_at >= period.starts
+    """What the period's runs cost, plus what the runs still going have
+    reserved: a counter re-created after Redis lost it (a restart, issue 9)
+    must hold their reservations too, or settling them would undercount."""
+    reserved = case(
+        (col(AgentRun.status).in_(list(ACTIVE_RUN_STATUSES)), AgentRun.estimate_cents),
+        else_=AgentRun.cost_cents,
     )
+    query = select(func.coalesce(func.sum(reserved), 0.0)).where(AgentRun.created_at >= period.starts)
     if period.key.startswith("budget:u:"):
         query = query.where(AgentRun.user_id == actor.user_id)
     else:
@@ -182,10 +196,8 @@ def reserve(session: Session, actor: Actor | Payer, estimate_cents: float) -> li
 def settle(keys: list[str], estimate_cents: float, actual_cents: float) -> None:
     """Replace a run's reservation with what it really cost."""
     delta = round(actual_cents * MICRO) - max(1, round(estimate_cents * MICRO))
-    pipe = get_redis().pipeline()
-    for key in keys:
-        pipe.incrby(key, delta)
-    pipe.execute()
+    if keys:
+        get_redis().eval(_SETTLE, len(keys), *keys, delta)
 
 
 def plan(session: Session, workspace_id: int) -> list[tuple[str, str]]:

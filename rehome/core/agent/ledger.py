@@ -11,7 +11,8 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor, require_admin
-from rehome.core.agent import governance, stream
+from rehome.core.agent import governance, lease, stream
+from rehome.core.agent.finishing import finish_orphan
 from rehome.core.agent.thread_views import RunOut, run_out
 from rehome.core.agent.threads import thread_scope
 from rehome.core.infra.clock import utcnow
@@ -36,7 +37,8 @@ class CostSummary(BaseModel):
 
 def cancel_run(session: Session, actor: Actor, run_id: int) -> RunOut:
     """Stop a run: a queued one never starts; a running one stops within a second,
-    keeping what it wrote so far."""
+    keeping what it wrote so far; one whose worker is gone is finished here,
+    keeping the answer so far (issue 9: "Stop" works on any run)."""
     run = session.get(AgentRun, run_id)
     if run is None or run.workspace_id != actor.workspace_id:
         raise NotFound("Run not found.")
@@ -51,6 +53,8 @@ def cancel_run(session: Session, actor: Actor, run_id: int) -> RunOut:
         keys = list(run.context_used.get("budget_keys", []))
         governance.settle(keys, run.estimate_cents, 0.0)
         stream.finish(run_id, RunStatus.CANCELLED, None)
+    elif run.status == RunStatus.RUNNING and lease.holder(run_id) is None:
+        finish_orphan(run_id, RunStatus.CANCELLED, None)  # no worker will see the flag
     session.refresh(run)
     return run_out(run)
 

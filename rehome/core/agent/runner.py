@@ -1,11 +1,17 @@
-"""One agent run from start to finish (F-30, F-31, F-34).
+"""One agent run from start to finish (F-30, F-31, F-34; issue 9).
 
-claim the run (once, even if the job is delivered twice) → build the scoped
+claim the run (a lease in Redis plus an attempt number in the database; a
+run whose worker died is taken over, see `claim`) → build the scoped
 context for the asker as they are now → try providers in plan order, each
 behind its circuit breaker, retrying retryable failures with exponential
 backoff and jitter (the only retry layer: SDK retries are off) → stream every
 delta to Redis → store the answer, tokens and cost in one transaction that
-succeeds once → settle the budget reservation → mark the stream done.
+succeeds once → settle the budget reservation → mark the stream done
+(`finishing`).
+
+A takeover continues the answer: the text the earlier attempt published is
+sent back as the start of the assistant's turn (a prefill), the provider
+writes the rest, and viewers get the rest under the same sequence numbers.
 """
 
 from __future__ import annotations
@@ -13,45 +19,34 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from rehome.core.access import Actor, project_scope
-from rehome.core.agent import governance, stream
-from rehome.core.agent.calls import Cancelled, Sink, stream_once
+from rehome.core.agent import governance, lease, shutdown, stream
+from rehome.core.agent.calls import Cancelled, HandOff, Interrupted, LeaseLost, Sink, stream_once
+from rehome.core.agent.claim import Claim, claim
 from rehome.core.agent.context import build_context, estimate_tokens
+from rehome.core.agent.finishing import Outcome, finish, parked_outcome
 from rehome.core.agent.prompt import build_request as make_request
-from rehome.core.agent.prompt import citation_links, clean_citations
 from rehome.core.agent.providers import make_provider
-from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.agent.threads import history
-from rehome.core.agent.types import BuiltContext, ProviderError, ProviderRequest, Usage
+from rehome.core.agent.types import BuiltContext, ChatTurn, ProviderError, ProviderRequest, Usage
 from rehome.core.auth.sessions import actor_for
-from rehome.core.infra import breaker
+from rehome.core.infra import breaker, jobs
 from rehome.core.infra.clock import utcnow
-from rehome.core.infra.db import session_scope
+from rehome.core.infra.db import retry_db, session_scope
 from rehome.core.infra.errors import DomainError
-from rehome.core.models import AgentMessage, AgentRun, AgentThread, DeadLetter, User
-from rehome.core.realtime import events
-from rehome.core.vocab import EventKind, RunStatus
+from rehome.core.infra.kv import retry_redis
+from rehome.core.models import AgentRun, AgentThread, User
+from rehome.core.vocab import RunStatus
+from rehome.logs import bind_run
 from rehome.settings import get_settings
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
-
-
-@dataclass
-class Outcome:
-    status: str  # succeeded, cancelled or failed
-    text: str = ""
-    provider: str = ""
-    model: str = ""
-    tokens_in: int = 0
-    tokens_out: int = 0
-    error: str | None = None
+HANDOFF_FLUSH = 10.0  # seconds to send buffered text before handing a run back
 
 
 @dataclass
@@ -67,38 +62,73 @@ class Prepared:
 
 
 def execute_run(run_id: int) -> None:
-    """The job: safe to call twice for one run; the second call does nothing."""
-    if not _claim(run_id):
+    """The job: safe to deliver any number of times; one answer, one charge."""
+    bind_run(run_id)
+    if shutdown.stopping():
+        jobs.enqueue("agent.run", run_id=run_id)  # a worker that is not leaving takes it
+        return
+    taken = claim(run_id)
+    if taken is None:
+        return
+    handle = lease.hold(run_id, taken.owner)
+    try:
+        _run_claimed(taken, handle)
+    finally:
+        handle.release()
+
+
+def _run_claimed(taken: Claim, handle: lease.Handle) -> None:
+    run_id = taken.run_id
+    parked = retry_redis(lambda: parked_outcome(run_id), 30) if taken.resumed else None
+    if parked is not None:  # the last attempt had the answer but could not store it
+        finish(run_id, taken.attempt, parked[0], parked[1])
+        return
+    if _past_deadline(taken.started_at):
+        publisher = retry_redis(lambda: stream.Publisher.resume(run_id), 30)
+        outcome = Outcome(RunStatus.FAILED, publisher.text, error="The answer took too long and was stopped.")
+        finish(run_id, taken.attempt, outcome, publisher=publisher)
         return
     try:
-        prepared = _prepare(run_id)
+        prepared = retry_db(lambda: _prepare(run_id))
     except DomainError as error:
-        _finish(run_id, None, Outcome(RunStatus.FAILED, error=error.message))
+        finish(run_id, taken.attempt, Outcome(RunStatus.FAILED, error=error.message))
         return
-    try:
-        outcome = _call(prepared)
-    except Exception as error:  # never leave a run "running" because of a bug
-        log.exception("agent run crashed", extra={"run_id": run_id})
-        outcome = Outcome(RunStatus.FAILED, error=f"Internal error: {type(error).__name__}")
-    _finish(run_id, prepared, outcome)
-
-
-def _claim(run_id: int) -> bool:
-    """Queued → running, or take over a run whose worker died long ago."""
-    stale = utcnow() - timedelta(seconds=get_settings().ai_timeout * (ATTEMPTS + 1) + 120)
-    with session_scope() as session:
-        result = session.exec(
-            update(AgentRun)
-            .where(
-                col(AgentRun.id) == run_id,
-                or_(
-                    col(AgentRun.status) == RunStatus.QUEUED,
-                    (col(AgentRun.status) == RunStatus.RUNNING) & (col(AgentRun.started_at) < stale),
-                ),
-            )
-            .values(status=RunStatus.RUNNING, started_at=utcnow(), attempts=AgentRun.attempts + 1)
+    except Exception as error:
+        log.exception("agent run could not start")
+        finish(
+            run_id, taken.attempt, Outcome(RunStatus.FAILED, error=f"Could not start: {type(error).__name__}")
         )
-        return bool(result.rowcount)
+        return
+    publisher = (
+        retry_redis(lambda: stream.Publisher.resume(run_id), 30)
+        if taken.resumed
+        else stream.Publisher(run_id)
+    )
+    try:
+        outcome = _call(prepared, publisher, handle)
+    except LeaseLost:
+        log.warning("agent run taken over elsewhere; this attempt stores nothing")
+        return
+    except HandOff:
+        _hand_off(run_id, publisher, handle)
+        return
+    except Exception as error:  # never leave a run "running" because of a bug
+        log.exception("agent run crashed")
+        outcome = Outcome(RunStatus.FAILED, publisher.text, error=f"Internal error: {type(error).__name__}")
+    finish(run_id, taken.attempt, outcome, prepared.context.refs, prepared.context.used, publisher)
+
+
+def _past_deadline(started_at: datetime) -> bool:
+    started = started_at if started_at.tzinfo else started_at.replace(tzinfo=UTC)
+    return utcnow() - started > timedelta(seconds=get_settings().ai_run_deadline)
+
+
+def _hand_off(run_id: int, publisher: stream.Publisher, handle: lease.Handle) -> None:
+    """The worker is leaving: keep the text so far and queue the run again."""
+    publisher.flush(HANDOFF_FLUSH)
+    handle.release()  # the next worker need not wait for the lease to lapse
+    jobs.enqueue("agent.run", run_id=run_id)
+    log.info("agent run handed back to the queue", extra={"chars": len(publisher.text)})
 
 
 def _prepare(run_id: int) -> Prepared:
@@ -148,50 +178,74 @@ def _prepare(run_id: int) -> Prepared:
         )
 
 
-def _call(prepared: Prepared) -> Outcome:
-    return call_providers(
-        prepared.chain, prepared.request, stream.Publisher(prepared.run_id), prepared.run_id
-    )
+def _call(prepared: Prepared, publisher: stream.Publisher, handle: lease.Handle) -> Outcome:
+    return call_providers(prepared.chain, prepared.request, publisher, handle)
 
 
 def call_providers(
-    chain: list[tuple[str, str]], base: ProviderRequest, publisher: Sink, run_id: int
+    chain: list[tuple[str, str]], base: ProviderRequest, publisher: Sink, handle: lease.Handle
 ) -> Outcome:
     """Providers in plan order, each behind its breaker and with retries; a
-    provider that already streamed text is final. Digests call this too."""
+    provider that already streamed text is final. Digests call this too (with
+    a `calls.Collector` and a handle no keeper renews)."""
+    already = publisher.text  # what an earlier attempt of this run streamed
     last_error = "No AI provider is available right now."
     for name, model in chain:
         if not breaker.allow(name):
             last_error = f"The {name} provider is paused after repeated failures."
             continue
-        request = replace(base, model=model)
+        request = _continuing(replace(base, model=model), already)
         try:
-            usage = _with_retries(name, request, publisher, run_id)
-        except Cancelled:
-            return _partial(publisher, request, RunStatus.CANCELLED, name, model, None)
+            usage = _with_retries(name, request, publisher, handle, already != already.rstrip())
+        except Cancelled as stop:
+            return _partial(publisher, request, RunStatus.CANCELLED, name, model, None, stop.usage, already)
         except ProviderError as error:
             breaker.failed(name)
-            last_error = f"{name}: {error}"
+            last_error = _error_text(name, error)
             if error.started:
-                return _partial(publisher, request, RunStatus.FAILED, name, model, last_error)
+                return _partial(
+                    publisher, request, RunStatus.FAILED, name, model, last_error, error.usage, already
+                )
             continue
         breaker.succeeded(name)
         tokens_in = usage.input_tokens if usage else request.prompt_tokens()
-        tokens_out = usage.output_tokens if usage else estimate_tokens(publisher.text)
+        tokens_out = usage.output_tokens if usage else estimate_tokens(publisher.text[len(already) :])
+        tokens_out += estimate_tokens(already)  # the earlier attempt's share of the answer
         return Outcome(RunStatus.SUCCEEDED, publisher.text, name, model, tokens_in, tokens_out)
     return Outcome(RunStatus.FAILED, publisher.text, error=last_error)
 
 
-def _with_retries(name: str, request: ProviderRequest, publisher: Sink, run_id: int) -> Usage | None:
+def _continuing(request: ProviderRequest, already: str) -> ProviderRequest:
+    """Ask for the rest of an answer that an earlier attempt began (a prefill:
+    the provider writes on from there). Trailing whitespace is left out, as
+    the APIs require; the continuation's leading whitespace is then dropped."""
+    if not already.strip():
+        return request
+    return replace(request, turns=[*request.turns, ChatTurn("assistant", already.rstrip())])
+
+
+def _error_text(name: str, error: ProviderError) -> str:
+    """`anthropic: HTTP 529: Overloaded`, never `anthropic: anthropic: …`."""
+    text = str(error)
+    return text if text.startswith(f"{name}:") else f"{name}: {text}"
+
+
+def _with_retries(
+    name: str,
+    request: ProviderRequest,
+    publisher: Sink,
+    handle: lease.Handle,
+    strip_leading: bool,
+) -> Usage | None:
     provider = make_provider(name, timeout=get_settings().ai_timeout)
     retrying = Retrying(
         stop=stop_after_attempt(ATTEMPTS),
         wait=_wait,
         retry=retry_if_exception(lambda e: isinstance(e, ProviderError) and e.retryable and not e.started),
-        sleep=lambda seconds: _sleep_unless_cancelled(run_id, seconds),
+        sleep=lambda seconds: _sleep_unless_stopped(handle, seconds),
         reraise=True,
     )
-    return retrying(stream_once, provider, request, publisher, run_id)
+    return retrying(stream_once, provider, request, publisher, handle, strip_leading)
 
 
 _backoff = wait_exponential_jitter(multiplier=0.5, max=8)
@@ -205,12 +259,16 @@ def _wait(state: RetryCallState) -> float:
     return _backoff(state)
 
 
-def _sleep_unless_cancelled(run_id: int, seconds: float) -> None:
+def _sleep_unless_stopped(handle: lease.Handle, seconds: float) -> None:
     until = time.monotonic() + seconds
     while time.monotonic() < until:
-        if stream.cancel_requested(run_id):
+        if handle.lost.is_set():
+            raise LeaseLost
+        if handle.cancelled.is_set():
             raise Cancelled
-        time.sleep(min(0.2, max(0.0, until - time.monotonic())))
+        if shutdown.hand_off_due():
+            raise HandOff
+        time.sleep(min(0.1, max(0.0, until - time.monotonic())))
 
 
 def _partial(
@@ -220,72 +278,18 @@ def _partial(
     name: str,
     model: str,
     error: str | None,
+    usage: Usage | None,
+    already: str,
 ) -> Outcome:
-    return Outcome(
-        status, publisher.text, name, model, request.prompt_tokens(), estimate_tokens(publisher.text), error
+    """A cut-short answer, billed on what the provider reported when it did
+    (its output count is only final at the end, so the text's own size is
+    the floor)."""
+    new_text = publisher.text[len(already) :]
+    tokens_in = usage.input_tokens if usage and usage.input_tokens else request.prompt_tokens()
+    tokens_out = max(usage.output_tokens if usage else 0, estimate_tokens(new_text)) + estimate_tokens(
+        already
     )
+    return Outcome(status, publisher.text, name, model, tokens_in, tokens_out, error)
 
 
-def _finish(run_id: int, prepared: Prepared | None, outcome: Outcome) -> None:
-    """Store the answer and the bill exactly once, then settle and end the stream."""
-    refs = prepared.context.refs if prepared else frozenset()
-    text, cited = clean_citations(outcome.text, refs)
-    cost = cost_cents(outcome.model, outcome.tokens_in, outcome.tokens_out) if outcome.model else 0.0
-    message_id: int | None = None
-    with session_scope() as session:
-        stored = session.exec(
-            update(AgentRun)
-            .where(col(AgentRun.id) == run_id, col(AgentRun.status) == RunStatus.RUNNING)
-            .values(
-                status=outcome.status,
-                tokens_in=outcome.tokens_in,
-                tokens_out=outcome.tokens_out,
-                cost_cents=cost,
-                finished_at=utcnow(),
-                error=outcome.error,
-                provider=outcome.provider or AgentRun.provider,
-                model=outcome.model or AgentRun.model,
-            )
-        )
-        if not stored.rowcount:
-            return  # finished already: one answer, one charge
-        run = session.exec(select(AgentRun).where(AgentRun.id == run_id)).one()
-        run.context_used = {
-            **(prepared.context.used if prepared else {}),
-            "budget_keys": prepared.budget_keys if prepared else [],
-        }
-        session.add(run)
-        if text or outcome.status != RunStatus.FAILED:
-            message = AgentMessage(
-                thread_id=run.thread_id,
-                role="assistant",
-                content=text,
-                meta={
-                    "run_id": run_id,
-                    "refs": cited,
-                    "links": citation_links(session, cited),
-                    "stopped": outcome.status == RunStatus.CANCELLED,
-                    "provider": outcome.provider,
-                    "model": outcome.model,
-                    "error": outcome.error,
-                },
-            )
-            session.add(message)
-            session.flush()
-            message_id = message.id
-        if outcome.status == RunStatus.FAILED:
-            session.add(
-                DeadLetter(
-                    kind="agent_run",
-                    ref_id=run_id,
-                    workspace_id=run.workspace_id,
-                    error=outcome.error or "",
-                    payload={"thread_id": run.thread_id},
-                )
-            )
-        events.emit_to_thread(
-            session, run.thread_id, EventKind.AGENT_MESSAGE_CREATED, run_id=run_id, message_id=message_id
-        )
-    if prepared:
-        governance.settle(prepared.budget_keys, prepared.estimate_cents, cost)
-    stream.finish(run_id, outcome.status, message_id, text)
+__all__ = ["Interrupted", "Outcome", "call_providers", "execute_run"]

@@ -5,16 +5,22 @@ a capped stream, and every ~half second a snapshot of the text so far, so a
 reader that joins late (reload, tab switch, dropped connection, SSE resume)
 starts from the snapshot and continues from the stream without gaps. `done`
 is set once (`SET NX`): a second completion does nothing. When a run ends,
-its sequence key is removed and the rest expires shortly after.
+its sequence key is removed and the rest expires shortly after. A worker
+that takes a run over resumes the numbering and the text (`Publisher.resume`),
+so viewers see the continuation once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 
-from rehome.core.infra.kv import get_async_redis, get_redis
+from rehome.core.infra import streamhub
+from rehome.core.infra.kv import get_redis, redis_errors
+
+log = logging.getLogger(__name__)
 
 MAX_DELTA_CHARS = 1000
 STREAM_MAXLEN = 256  # entries kept; older text lives in the snapshot
@@ -23,19 +29,18 @@ RUNNING_TTL = 2 * 3600  # a crashed worker's keys still go away
 FINISHED_TTL = 300  # late readers may still see the end, then it is gone
 
 
-# One round trip per delta: number it, append it, set expiries on the first,
-# and now and then store the snapshot (ARGV[4], empty when not due).
+# One round trip per batch of deltas: each carries the sequence number its
+# publisher gave it (a run has one publisher at a time: the lease holder), so
+# a takeover or a Redis that restarted empty continues the same numbering.
+# ARGV: text, seq, maxlen, ttl, snapshot text (empty when not due).
 _APPEND = """
-local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 't', ARGV[1])
-if seq == 1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 's', ARGV[2], 't', ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+if ARGV[5] ~= '' then
+  redis.call('SET', KEYS[3], cjson.encode({seq = tonumber(ARGV[2]), text = ARGV[5]}), 'EX', ARGV[4])
 end
-if ARGV[4] ~= '' then
-  redis.call('SET', KEYS[3], cjson.encode({seq = seq, text = ARGV[4]}), 'EX', ARGV[3])
-end
-return seq
+return 1
 """
 
 
@@ -58,44 +63,109 @@ class Done:
 
 @dataclass
 class Publisher:
-    """The worker's side of one run's stream."""
+    """The worker's side of one run's stream.
+
+    Deltas are numbered here and sent in order; while Redis is unreachable
+    they wait in `pending` and go out together once it answers again (the
+    next delta, or `flush`), with a fresh snapshot, so nothing is lost or
+    repeated. `seq` is the last number given out."""
 
     run_id: int
     text: str = ""
+    seq: int = 0
+    pending: list[tuple[int, str]] = field(default_factory=list)
     _last_snapshot: float = field(default=0.0)
+    _outage: bool = False
+
+    @classmethod
+    def resume(cls, run_id: int) -> Publisher:
+        """Continue what an earlier attempt of this run published."""
+        seq, text = published(run_id)
+        return cls(run_id, text=text, seq=seq)
 
     def delta(self, text: str) -> None:
         text = text.replace("\x00", "")
         for start in range(0, len(text), MAX_DELTA_CHARS):  # cap each entry's size
-            self._append(text[start : start + MAX_DELTA_CHARS])
+            piece = text[start : start + MAX_DELTA_CHARS]
+            self.seq += 1
+            self.text += piece
+            self.pending.append((self.seq, piece))
+        self.send()
 
-    def _append(self, piece: str) -> None:
-        self.text += piece
+    def send(self) -> bool:
+        """Send what is pending; False (kept for later) while Redis is away."""
+        if not self.pending:
+            return True
         now = time.monotonic()
-        snapshot = now - self._last_snapshot >= SNAPSHOT_EVERY
+        snapshot = self._outage or now - self._last_snapshot >= SNAPSHOT_EVERY
+        keys = [_key(self.run_id, part) for part in ("seq", "stream", "snap")]
+        try:
+            pipe = get_redis().pipeline(transaction=False)
+            for index, (seq, piece) in enumerate(self.pending):
+                last = index == len(self.pending) - 1
+                snap = self.text if snapshot and last else ""
+                pipe.eval(_APPEND, 3, *keys, piece, seq, STREAM_MAXLEN, RUNNING_TTL, snap)
+            pipe.execute()
+        except redis_errors() as error:
+            if not self._outage:
+                log.warning(
+                    "token stream paused: Redis unreachable",
+                    extra={"run_id": self.run_id, "error": str(error)},
+                )
+            self._outage = True
+            return False
+        if self._outage:
+            log.info("token stream resumed", extra={"run_id": self.run_id, "sent": len(self.pending)})
+        self._outage = False
         if snapshot:
             self._last_snapshot = now
-        keys = [_key(self.run_id, part) for part in ("seq", "stream", "snap")]
-        get_redis().eval(_APPEND, 3, *keys, piece, STREAM_MAXLEN, RUNNING_TTL, self.text if snapshot else "")
+        self.pending.clear()
+        return True
+
+    def flush(self, timeout: float) -> bool:
+        """Keep trying to send what is pending for up to `timeout` seconds."""
+        until = time.monotonic() + timeout
+        while not self.send():
+            if time.monotonic() >= until:
+                return False
+            time.sleep(0.5)
+        return True
 
     def done(self, status: str, message_id: int | None) -> bool:
         """Mark the end once; False (and nothing published) if already done."""
-        return finish(self.run_id, status, message_id, self.text)
+        self.flush(0)
+        return finish(self.run_id, status, message_id, self.text, self.seq)
 
 
-def finish(run_id: int, status: str, message_id: int | None, text: str = "") -> bool:
+def published(run_id: int) -> tuple[int, str]:
+    """(last sequence number, whole text) that a run's stream holds so far."""
+    seq, text = snapshot(run_id)
+    for _, fields in get_redis().xrange(_key(run_id, "stream")):
+        number = int(fields["s"])
+        if number == seq + 1 and "t" in fields:
+            seq, text = number, text + str(fields["t"])
+    return seq, text
+
+
+def finish(run_id: int, status: str, message_id: int | None, text: str = "", seq: int | None = None) -> bool:
     redis = get_redis()
     marker = json.dumps({"status": status, "message_id": message_id})
     if not redis.set(_key(run_id, "done"), marker, nx=True, ex=FINISHED_TTL):
         return False
-    seq = int(redis.incr(_key(run_id, "seq")))
+    if seq is None:
+        seq = published(run_id)[0]
     pipe = redis.pipeline()
-    pipe.xadd(_key(run_id, "stream"), {"s": seq, "done": marker}, maxlen=STREAM_MAXLEN, approximate=True)
-    pipe.set(_key(run_id, "snap"), json.dumps({"seq": seq - 1, "text": text}), ex=FINISHED_TTL)
+    pipe.xadd(_key(run_id, "stream"), {"s": seq + 1, "done": marker}, maxlen=STREAM_MAXLEN, approximate=True)
+    pipe.set(_key(run_id, "snap"), json.dumps({"seq": seq, "text": text}), ex=FINISHED_TTL)
     pipe.expire(_key(run_id, "stream"), FINISHED_TTL)
     pipe.delete(_key(run_id, "seq"))
     pipe.execute()
     return True
+
+
+def is_live(run_id: int) -> bool:
+    """The run has published and its stream is still kept."""
+    return bool(get_redis().exists(_key(run_id, "stream")))
 
 
 def is_done(run_id: int) -> bool:
@@ -129,7 +199,7 @@ async def read(
     run_id: int, cursor: str, block_ms: int = 1000, count: int = 500
 ) -> tuple[str, list[Chunk | Done]]:
     """Entries after `cursor` (a stream id; "0" from the start): new cursor and items."""
-    answer = await get_async_redis().xread({_key(run_id, "stream"): cursor}, block=block_ms, count=count)
+    answer = await streamhub.xread({_key(run_id, "stream"): cursor}, block_ms, count)
     items: list[Chunk | Done] = []
     for _, entries in answer or []:
         for entry_id, fields in entries:
@@ -157,7 +227,7 @@ class Assembler:
     def push(self, item: Chunk | Done) -> str:
         """Returns the text that became contiguous (possibly empty)."""
         if isinstance(item, Done):
-            if self.done is None and item.seq >= self.next_seq:
+            if self.done is None:  # the stream is ordered: nothing published comes after it
                 self.done = item
             return self._drain()
         if item.seq >= self.next_seq:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
 from rehome.core.activity import log as audit
-from rehome.core.agent import governance
+from rehome.core.agent import governance, sweeper
 from rehome.core.agent.context import build_context, estimate_tokens
 from rehome.core.agent.prompt import SYSTEM_PROMPT
 from rehome.core.agent.providers.prices import cost_cents
@@ -23,8 +23,8 @@ from rehome.core.agent.thread_views import (
     run_out,
     thread_out,
 )
-from rehome.core.infra import jobs
 from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import on_commit
 from rehome.core.infra.errors import Forbidden, NotFound
 from rehome.core.infra.validation import Input
 from rehome.core.models import AgentMessage, AgentRun, AgentThread
@@ -220,7 +220,8 @@ def _queue(
             target_id=run.id,
             question=content[:500],
         )
-    jobs.enqueue_on_commit(session, "agent.run", run_id=run.id)
+    run_id = int(run.id or 0)
+    on_commit(session, lambda: sweeper.send(run_id))  # a failed send is the sweeper's to repeat
     events.emit_to_thread(session, int(thread.id or 0), EventKind.AGENT_RUN_QUEUED, run_id=run.id)
     lines = governance.status(session, actor)
     return AskOut(run=run_out(run), message=message_out(message), warning=governance.warning(lines))

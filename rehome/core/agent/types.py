@@ -86,6 +86,7 @@ class ProviderError(Exception):
     ) -> None:
         super().__init__(message)
         self.retryable, self.status, self.retry_after, self.started = retryable, status, retry_after, started
+        self.usage: Usage | None = None  # what the provider reported before failing, if anything
 
 
 class ProviderStream(Protocol):

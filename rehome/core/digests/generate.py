@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from rehome.core.agent import governance
+from rehome.core.agent import governance, lease
 from rehome.core.agent.calls import Collector
 from rehome.core.agent.context import estimate_tokens
 from rehome.core.agent.prompt import citation_links, clean_citations
@@ -105,7 +105,9 @@ def write(spec: Spec, compose: Compose) -> Written:
                 )
     except governance.BudgetExhausted:
         return _finish(spec, draft, run_id, Outcome(RunStatus.FAILED, error=BUDGET), BUDGET, keys, estimate)
-    outcome = call_providers(chain, request, Collector(), run_id)
+    outcome = call_providers(
+        chain, request, Collector(), lease.Handle(run_id, owner="digest")
+    )  # never renewed: nobody takes a digest over
     degraded = None if outcome.status == RunStatus.SUCCEEDED else PROVIDER
     return _finish(spec, draft, run_id, outcome, degraded, keys, estimate)
 

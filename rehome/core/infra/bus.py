@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rehome.core.infra.kv import get_async_redis, get_redis
+from rehome.core.infra import streamhub
+from rehome.core.infra.kv import get_redis
 
 STREAM_MAXLEN = 1000
 STREAM_TTL = 24 * 3600  # seconds a quiet channel's stream is kept
@@ -65,7 +66,7 @@ async def read(cursors: dict[str, str], block_ms: int | None = 2000, count: int 
     if not cursors:
         return []
     streams = {_key(channel): cursor for channel, cursor in cursors.items()}
-    answer = await get_async_redis().xread(streams, block=block_ms, count=count)
+    answer = await streamhub.xread(streams, block_ms, count)
     events: list[BusEvent] = []
     for key, entries in answer or []:
         channel = str(key).removeprefix("ev:")

@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, Result, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlmodel import Session, create_engine
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from rehome.settings import get_settings
 
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 _AFTER_COMMIT = "rehome_after_commit"
 _AFTER_ROLLBACK = "rehome_after_rollback"
 _Ts = TypeVarTuple("_Ts")
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -133,3 +136,28 @@ def insert_once(session: Session, model: Any, values: dict[str, Any], unique: li
     )
     found: int | None = session.exec(statement).scalar_one_or_none()
     return found
+
+
+DB_ATTEMPTS = 6
+
+
+def retry_db(action: Callable[[], T], attempts: int = DB_ATTEMPTS) -> T:
+    """Run a whole transaction again when the database connection failed
+    (restart, failover, `pg_terminate_backend`): the pool hands out a fresh
+    connection next time. Only for idempotent work; errors of the data
+    itself (constraints, bad SQL) are not retried."""
+    for attempt in Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential_jitter(multiplier=0.2, max=3),
+        retry=retry_if_exception(_connection_failed),
+        reraise=True,
+    ):
+        with attempt:
+            return action()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _connection_failed(error: BaseException) -> bool:
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -86,5 +86,15 @@ class RateLimited(DomainError):
         super().__init__(message or f"Too many requests. Try again in {self.retry_after} s.")
 
 
+class Unavailable(DomainError):
+    """Something the request truly needs (Redis, for the assistant) is away."""
+
+    status, code = 503, "unavailable"
+
+    def __init__(self, retry_after: int = 5, message: str = "") -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message or "This is unavailable for a moment. Try again shortly.")
+
+
 def _plain(message: str) -> str:
     return message.removeprefix("Value error, ")

@@ -8,9 +8,10 @@ these clients, so both modes run the very same commands.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any, Protocol, Self, cast
+from typing import Any, Protocol, Self, TypeVar, cast
 
 import fakeredis
 import redis
@@ -19,6 +20,7 @@ from fakeredis import aioredis as fake_aioredis
 
 from rehome.settings import get_settings
 
+T = TypeVar("T")
 Value = str | int | float | bytes
 StreamEntry = tuple[str, dict[str, str]]
 
@@ -37,6 +39,8 @@ class SyncPipeline(Protocol):
     def hset(self, name: str, key: str, value: Value) -> Self: ...
     def zadd(self, name: str, mapping: Mapping[str, float]) -> Self: ...
     def zremrangebyscore(self, name: str, min: float | str, max: float | str) -> Self: ...
+    def eval(self, script: str, numkeys: int, *keys_and_args: Value) -> Self: ...
+    def exists(self, *names: str) -> Self: ...
     def execute(self) -> list[Any]: ...
 
 
@@ -50,7 +54,9 @@ class SyncRedis(Protocol):
     def ping(self) -> bool: ...
     def get(self, name: str) -> str | None: ...
     def mget(self, keys: list[str]) -> list[str | None]: ...
-    def set(self, name: str, value: Value, *, ex: int | None = ..., nx: bool = ...) -> bool | None: ...
+    def set(
+        self, name: str, value: Value, *, ex: int | None = ..., px: int | None = ..., nx: bool = ...
+    ) -> bool | None: ...
     def exists(self, *names: str) -> int: ...
     def delete(self, *names: str) -> int: ...
     def incr(self, name: str) -> int: ...
@@ -62,7 +68,11 @@ class SyncRedis(Protocol):
     def xrange(self, name: str, *, count: int | None = ...) -> list[StreamEntry]: ...
     def xrevrange(self, name: str, *, count: int | None = ...) -> list[StreamEntry]: ...
     def eval(self, script: str, numkeys: int, *keys_and_args: Value) -> Any: ...  # what the Lua returns
-    def pipeline(self) -> SyncPipeline: ...
+    def pipeline(self, transaction: bool = ...) -> SyncPipeline: ...
+    def pexpire(self, name: str, time: int) -> bool: ...
+    def xadd(self, name: str, fields: Mapping[str, Value]) -> str: ...
+    def client_list(self) -> list[dict[str, Any]]: ...
+    def info(self, section: str | None = ...) -> dict[str, Any]: ...
 
 
 class AsyncRedis(Protocol):
@@ -71,6 +81,9 @@ class AsyncRedis(Protocol):
     async def xread(
         self, streams: Mapping[str, str], count: int | None = ..., block: int | None = ...
     ) -> list[tuple[str, list[StreamEntry]]] | None: ...
+    async def client_id(self) -> int: ...
+    async def client_unblock(self, client_id: int, error: bool = ...) -> bool: ...
+    async def aclose(self) -> None: ...
 
 
 _server: fakeredis.FakeServer | None = None
@@ -88,11 +101,33 @@ def _fake_server() -> fakeredis.FakeServer:
         return _server
 
 
+# Every client fails fast while Redis is unreachable (callers decide: buffer,
+# fall back or answer 503) and never grows past REDIS_MAX_CONNECTIONS: a caller
+# waits up to POOL_WAIT seconds for a free connection instead of opening one
+# more (issue 9: 2,064 connections over 500 tabs).
+CONNECT_TIMEOUT = 2.0
+SOCKET_TIMEOUT = 5.0
+POOL_WAIT = 5.0
+
+
+def _pool_options() -> dict[str, Any]:
+    return {
+        "decode_responses": True,
+        "max_connections": get_settings().redis_max_connections,
+        "timeout": POOL_WAIT,
+        "socket_connect_timeout": CONNECT_TIMEOUT,
+        "socket_timeout": SOCKET_TIMEOUT,
+        "health_check_interval": 30,
+    }
+
+
 @lru_cache(maxsize=1)
 def get_redis() -> SyncRedis:
     url = get_settings().redis_url
     if url:
-        client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, health_check_interval=30)
+        client: Any = redis.Redis(
+            connection_pool=redis.BlockingConnectionPool.from_url(url, **_pool_options())
+        )
     else:
         client = fakeredis.FakeRedis(server=_fake_server(), decode_responses=True)
     return cast(SyncRedis, client)
@@ -100,12 +135,32 @@ def get_redis() -> SyncRedis:
 
 @lru_cache(maxsize=1)
 def get_async_redis() -> AsyncRedis:
+    """Short commands only: blocking reads go through `streamhub`, which holds
+    one connection per process for all of them."""
     url = get_settings().redis_url
     if url:
-        client = aioredis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        pool = aioredis.BlockingConnectionPool.from_url(url, **_pool_options())
+        client: Any = aioredis.Redis(connection_pool=pool)
     else:
         client = fake_aioredis.FakeRedis(server=_fake_server(), decode_responses=True)
     return cast(AsyncRedis, client)
+
+
+def new_async_connection() -> AsyncRedis:
+    """A dedicated connection (no read timeout) for one long blocking reader."""
+    client = aioredis.Redis.from_url(
+        get_settings().redis_url,
+        decode_responses=True,
+        single_connection_client=True,
+        socket_connect_timeout=CONNECT_TIMEOUT,
+        health_check_interval=30,
+    )
+    return cast(AsyncRedis, client)
+
+
+def redis_errors() -> tuple[type[BaseException], ...]:
+    """What an unreachable Redis raises (also a pool that waited in vain)."""
+    return (redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError, OSError)
 
 
 def redis_mode() -> str:
@@ -119,3 +174,17 @@ def reset_clients() -> None:
     global _server
     with _server_lock:
         _server = None
+
+
+def retry_redis(action: Callable[[], T], timeout: float) -> T:
+    """Keep trying `action` while Redis is unreachable, up to `timeout` seconds
+    (for work that must happen once Redis is back: settling a budget, ending
+    a stream); then the last error is raised."""
+    until = time.monotonic() + timeout
+    while True:
+        try:
+            return action()
+        except redis_errors():
+            if time.monotonic() >= until:
+                raise
+            time.sleep(0.5)

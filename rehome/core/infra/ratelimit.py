@@ -6,15 +6,25 @@ in all of them, so concurrent requests can never slip past a limit. Guesses
 (passwords) reserve their slot the same way before the guess is checked, and a
 right guess gives its slot back.
 Subjects are user, account or workspace ids, never a client-supplied IP.
+
+While Redis is unreachable the same windows are counted in this process's
+memory instead (issue 9): reads, writes and sign-in keep working, and no
+limit can be bypassed by an outage. With N web processes a window may let
+through up to N times its limit during the outage; the login lockout is
+still per account and per process, far below what guessing needs.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import dataclass
 
 from rehome.core.infra.errors import RateLimited
-from rehome.core.infra.kv import get_redis
+from rehome.core.infra.kv import get_redis, redis_errors
+
+log = logging.getLogger(__name__)
 
 _HIT = """
 local cost = tonumber(ARGV[1])
@@ -61,7 +71,11 @@ def hit(checks: list[tuple[Limit, str | int]], cost: int = 1, now: float | None 
     args: list[int] = [cost]
     for limit, _ in checks:
         args += [limit.limit, (limit.window + 5) * 1000]
-    blocked = int(get_redis().eval(_HIT, len(keys), *keys, *args))
+    try:
+        blocked = int(get_redis().eval(_HIT, len(keys), *keys, *args))
+    except redis_errors():
+        _outage()
+        blocked = _local.hit(keys, [(limit.limit, limit.window + 5) for limit, _ in checks], cost)
     if blocked:
         limit = checks[blocked - 1][0]
         raise RateLimited(limit.retry_after(now))
@@ -85,4 +99,49 @@ def reserve(limit: Limit, subject: str | int) -> Reservation:
 
 def release(reservation: Reservation) -> None:
     """Give a slot back (the guarded work succeeded); never below zero."""
-    get_redis().eval(_RELEASE, 1, reservation.key)
+    try:
+        get_redis().eval(_RELEASE, 1, reservation.key)
+    except redis_errors():
+        _outage()
+        _local.release(reservation.key)
+
+
+class _LocalWindows:
+    """The same fixed windows in this process's memory (Redis unreachable)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}
+
+    def hit(self, keys: list[str], limits: list[tuple[int, int]], cost: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 100_000:
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            current = [self._counts.get(k, (0, 0.0)) for k in keys]
+            current = [(c, e) if e > now else (0, 0.0) for c, e in current]
+            for index, ((count, _), (limit, _)) in enumerate(zip(current, limits, strict=True)):
+                if count + cost > limit:
+                    return index + 1
+            for key, (count, expires), (_, window) in zip(keys, current, limits, strict=True):
+                self._counts[key] = (count + cost, expires or now + window)
+            return 0
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            if count > 0:
+                self._counts[key] = (count - 1, expires)
+
+
+_local = _LocalWindows()
+_last_warning = 0.0
+
+
+def _outage() -> None:
+    """One log line per ten seconds of outage, not one per request."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning > 10:
+        _last_warning = now
+        log.warning("rate limits counted in memory: Redis unreachable")

@@ -74,17 +74,31 @@ class SdkStream(ABC):
             yield from self._events(sdk_stream, progress)
         except Exception as error:
             if self._abort.aborted:
+                yield from self._reported(progress)
                 return
-            raise self._map_error(error, started=progress.started) from error
+            failure = self._map_error(error, started=progress.started)
+            failure.usage = next(iter(self._reported(progress)), None)
+            raise failure from error
         finally:
             if sdk_stream is not None:
                 sdk_stream.close()
         if self._abort.aborted:
+            yield from self._reported(progress)
             return
         if not progress.finished:
             ended = f"{self.name}: the stream ended before the answer did"
-            raise ProviderError(ended, retryable=True, started=progress.started)
+            failure = ProviderError(ended, retryable=True, started=progress.started)
+            failure.usage = next(iter(self._reported(progress)), None)
+            raise failure
         yield self._usage(progress)
+
+    @staticmethod
+    def _reported(progress: Progress) -> list[Usage]:
+        """The usage the provider reported before the call ended early (partial
+        answers are billed on it, not on an estimate), if it reported any."""
+        if progress.output_tokens is None and not progress.input_tokens:
+            return []
+        return [Usage(progress.input_tokens, progress.output_tokens or 0)]
 
     def _usage(self, progress: Progress) -> Usage:
         if progress.output_tokens is not None:
