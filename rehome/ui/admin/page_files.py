@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars import ArrayVar, ObjectVar
+from reflex.vars import ObjectVar
 
 from rehome.core.files.admin_list import AdminFileRow, ProjectUsage
-from rehome.core.workspace.overview import Option
 from rehome.ui.admin.state_files import ANY
 from rehome.ui.admin.state_files import AdminFilesState as S
 from rehome.ui.admin.table import (
@@ -15,6 +14,7 @@ from rehome.ui.admin.table import (
     filter_select,
     header,
     list_table,
+    option_filter,
     search_box,
     sort_header,
     toolbar,
@@ -71,19 +71,6 @@ def _row(row: ObjectVar[AdminFileRow]) -> rx.Component:
     )
 
 
-def _option(option: ObjectVar[Option]) -> rx.Component:
-    return rx.select.item(option.label, value=option.id.to_string())
-
-
-def _dynamic_filter(name: str, label: str, everyone: str, options: ArrayVar[list[Option]]) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(aria_label=label, id=f"filter-{name}", min_width="140px", max_width="240px"),
-        rx.select.content(rx.select.item(everyone, value=ANY), rx.foreach(options, _option)),
-        value=S.filters[name].to(str),
-        on_change=lambda value: S.set_filter(name, value),
-    )
-
-
 def _project_usage(item: ObjectVar[ProjectUsage]) -> rx.Component:
     return rx.hstack(
         rx.text(item.project_name, size="2", flex="1", truncate=True),
@@ -116,7 +103,7 @@ def files_admin_page() -> rx.Component:
         _usage(),
         toolbar(
             search_box(S, "Search file names"),
-            _dynamic_filter("project", "Project", "All projects", S.project_choices),
+            option_filter(S, "project", "Project", "All projects", S.project_choices),
             filter_select(S, "kind", "Type", _KINDS),
             filter_select(
                 S,
@@ -124,7 +111,7 @@ def files_admin_page() -> rx.Component:
                 "Scan",
                 [(ANY, "Any state"), ("pending", "Checking"), ("quarantined", "Quarantined")],
             ),
-            _dynamic_filter("uploader", "Uploaded by", "Anyone", S.people),
+            option_filter(S, "uploader", "Uploaded by", "Anyone", S.people),
             filter_select(
                 S, "archived", "Archived projects", [("no", "Active projects"), ("yes", "Include archived")]
             ),

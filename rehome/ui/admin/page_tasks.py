@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars import ArrayVar, ObjectVar
+from reflex.vars import ObjectVar
 
 from rehome.core.tasks.admin_list import AdminTaskRow
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
-from rehome.core.workspace.overview import Option
 from rehome.ui.admin.state_tasks import ANY
 from rehome.ui.admin.state_tasks import AdminTasksState as S
 from rehome.ui.admin.table import (
@@ -16,6 +15,7 @@ from rehome.ui.admin.table import (
     filter_select,
     header,
     list_table,
+    option_filter,
     search_box,
     sort_header,
     toolbar,
@@ -84,33 +84,20 @@ def _row(task: ObjectVar[AdminTaskRow]) -> rx.Component:
     )
 
 
-def _option(option: ObjectVar[Option]) -> rx.Component:
-    return rx.select.item(option.label, value=option.id.to_string())
-
-
-def _dynamic_filter(name: str, label: str, everyone: str, options: ArrayVar[list[Option]]) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(aria_label=label, id=f"filter-{name}", min_width="140px", max_width="240px"),
-        rx.select.content(rx.select.item(everyone, value=ANY), rx.foreach(options, _option)),
-        value=S.filters[name].to(str),
-        on_change=lambda value: S.set_filter(name, value),
-    )
-
-
 def tasks_admin_page() -> rx.Component:
     return admin_page(
         "tasks",
         "Tasks",
         toolbar(
             search_box(S, "Search titles and descriptions"),
-            _dynamic_filter("project", "Project", "All projects", S.project_choices),
+            option_filter(S, "project", "Project", "All projects", S.project_choices),
             filter_select(
                 S,
                 "status",
                 "Status",
                 [(ANY, "Any status"), ("open", "Not done"), *[(s, STATUS_LABELS[s]) for s in STATUSES]],
             ),
-            _dynamic_filter("assignee", "Assignee", "Anyone", S.people),
+            option_filter(S, "assignee", "Assignee", "Anyone", S.people),
             filter_select(S, "overdue", "Overdue", [("no", "Due any time"), ("yes", "Overdue only")]),
             filter_select(
                 S, "archived", "Archived projects", [("no", "Active projects"), ("yes", "Include archived")]

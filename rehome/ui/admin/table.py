@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
+from rehome.core.workspace.overview import Option
 from rehome.ui.layout import app_shell
 
 SECTIONS = (
@@ -101,6 +103,23 @@ def filter_select(state: Any, name: str, label: str, options: list[tuple[str, st
     return rx.select.root(
         rx.select.trigger(aria_label=label, id=f"filter-{name}", min_width="120px"),
         rx.select.content(*[rx.select.item(text, value=value) for value, text in options]),
+        value=state.filters[name].to(str),
+        on_change=lambda value: state.set_filter(name, value),
+    )
+
+
+def _option(option: ObjectVar[Option]) -> rx.Component:
+    return rx.select.item(option.label, value=option.id.to_string())
+
+
+def option_filter(
+    state: Any, name: str, label: str, everyone: str, options: ArrayVar[list[Option]]
+) -> rx.Component:
+    """A filter whose choices come from the state (projects, people), with
+    `everyone` (value "all") first."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label, id=f"filter-{name}", min_width="140px", max_width="240px"),
+        rx.select.content(rx.select.item(everyone, value="all"), rx.foreach(options, _option)),
         value=state.filters[name].to(str),
         on_change=lambda value: state.set_filter(name, value),
     )
