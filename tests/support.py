@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,11 +67,17 @@ def unavailable(what: str, url: str, error: Exception) -> str:
 
 @contextmanager
 def recorded_queries() -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement (with its parameters) the engine runs inside the block."""
+    """Every SQL statement (with its parameters) this thread runs inside the block.
+
+    Only this thread's: background jobs (previews, scans) queued by earlier commits run in
+    the embedded thread pool and would otherwise be counted whenever a busy machine makes
+    them land inside the block."""
     statements: list[tuple[str, Any]] = []
+    me = threading.get_ident()
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
+        if threading.get_ident() == me:
+            statements.append((statement, parameters))
 
     engine = get_engine()
     event.listen(engine, "before_cursor_execute", record)

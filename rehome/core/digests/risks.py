@@ -19,7 +19,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, col
 
 from rehome.core.access import Actor, ProjectScope, project_scope, require_admin
-from rehome.core.digests.facts import Said, TaskLine, chat_lines, task_lines, unanswered
+from rehome.core.digests.fact_types import Said, TaskLine, unanswered
+from rehome.core.digests.facts import chat_lines, task_lines
 from rehome.core.digests.writer import inert, plural
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.errors import NotFound

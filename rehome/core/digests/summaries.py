@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, summary_audience, visible_rows
 from rehome.core.agent import governance
 from rehome.core.auth.sessions import actor_for
-from rehome.core.digests.facts import DECIDED
+from rehome.core.digests.fact_types import DECIDED
 from rehome.core.digests.generate import Spec, Written, write
 from rehome.core.digests.writer import Assessment, Draft, assess, inert, plural, refs_in
 from rehome.core.infra import jobs

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from rehome.core.digests.facts import Change, ProjectFacts, Said, TaskLine
+from rehome.core.digests.fact_types import Change, ProjectFacts, Said, TaskLine
 from rehome.core.tasks.figures import TaskFigures
 from rehome.core.vocab import SummaryAudience, Verdict
 

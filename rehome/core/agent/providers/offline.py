@@ -20,15 +20,13 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+import rehome.core.agent.providers.offline_text as fmt
 from rehome.core.agent.types import ContextItem, ProviderRequest, StreamEvent, TextDelta, Usage
 from rehome.core.infra.clock import utcnow
-from rehome.core.vocab import TaskStatus
 
 WORDS_PER_CHUNK = 3
 MAX_LINES = 10
 NOTE = "\n\n_Offline answer, extracted from the project data without an AI model._"
-_STATUS = {status.value: status.label.lower() for status in TaskStatus}
-_PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
 class OfflineProvider:
@@ -87,16 +85,16 @@ class _Facts:
         counts = next((i for i in items if i.kind == "figures"), None)
         self.counts: dict[str, Any] | None = counts.data if counts else None  # exact, from the database
         self.tasks = [i for i in items if i.kind == "task"]
-        by_time = sorted(items, key=lambda i: _when(i, "created_at"))
+        by_time = sorted(items, key=lambda i: fmt.when(i, "created_at"))
         self.messages = [i for i in by_time if i.kind == "message"]
         self.events = [i for i in by_time if i.kind == "event"]
-        self.titles = {i.ref: _flat(i.data.get("title"), 80) for i in self.tasks}
+        self.titles = {i.ref: fmt.flat(i.data.get("title"), 80) for i in self.tasks}
         project = next((i for i in items if i.kind == "project"), None)
-        self.project = _flat(project.data.get("name"), 80) if project else ""
+        self.project = fmt.flat(project.data.get("name"), 80) if project else ""
         self.open = [t for t in self.tasks if t.data.get("status") != "done"]
-        self.overdue = sorted((t for t in self.open if self._is_overdue(t)), key=_by_due)
+        self.overdue = sorted((t for t in self.open if self._is_overdue(t)), key=fmt.by_due)
         blocked = (t for t in self.tasks if t.data.get("status") == "blocked")
-        self.blocked = sorted(blocked, key=lambda t: (_rank(t), _when(t, "updated_at")))
+        self.blocked = sorted(blocked, key=lambda t: (fmt.rank(t), fmt.when(t, "updated_at")))
 
     def cite(self, *refs: str | None) -> str:
         return "".join(f" [{ref}]" for ref in dict.fromkeys(refs) if ref and ref in self.refs)
@@ -104,7 +102,7 @@ class _Facts:
     def _is_overdue(self, task: ContextItem) -> bool:
         if "overdue" in task.data:
             return bool(task.data["overdue"])
-        due = _parse(task.data.get("due_date"))
+        due = fmt.parse(task.data.get("due_date"))
         return due is not None and due.date() < self.now.date()
 
     def total(self, what: str, listed: list[ContextItem]) -> int:
@@ -116,10 +114,10 @@ class _Facts:
         lines = []
         for task in tasks[:MAX_LINES]:
             data = task.data
-            parts = [_label(data.get("status")) or "no status"]
+            parts = [fmt.label(data.get("status")) or "no status"]
             if data.get("due_date"):
-                parts.append(f"due {_flat(data['due_date'], 10)}")
-            parts.append(_flat(data.get("assignee"), 40) or "unassigned")
+                parts.append(f"due {fmt.flat(data['due_date'], 10)}")
+            parts.append(fmt.flat(data.get("assignee"), 40) or "unassigned")
             if data.get("priority") in ("high", "urgent"):
                 parts.append(f"{data['priority']} priority")
             title = self.titles[task.ref] or task.ref
@@ -134,8 +132,8 @@ def _listing(facts: _Facts, _question: str, *, what: str, order: str) -> str:
     tasks: list[ContextItem] = getattr(facts, what)
     total = facts.total(what, tasks)
     if not total:
-        return f"No task is {what} right now ({_count(facts.total('open', facts.open), 'open task')})."
-    return f"**{_count(total, what + ' task')}**, {order}:\n\n{facts.task_list(tasks, total)}"
+        return f"No task is {what} right now ({fmt.count(facts.total('open', facts.open), 'open task')})."
+    return f"**{fmt.count(total, what + ' task')}**, {order}:\n\n{facts.task_list(tasks, total)}"
 
 
 def _by_assignee(facts: _Facts, _question: str) -> str:
@@ -144,17 +142,16 @@ def _by_assignee(facts: _Facts, _question: str) -> str:
         people = [(str(name), int(n)) for name, n in facts.counts.get("overdue_by_assignee", [])]
     else:
         people = Counter(
-            _flat(t.data.get("assignee"), 40) or "Unassigned" for t in facts.overdue
+            fmt.flat(t.data.get("assignee"), 40) or "Unassigned" for t in facts.overdue
         ).most_common()
     total = facts.total("overdue", facts.overdue)
     if not total:
-        return f"No task is overdue right now ({_count(facts.total('open', facts.open), 'open task')})."
-    lines = [f"**{_count(total, 'overdue task')}** by assignee:", ""]
+        return f"No task is overdue right now ({fmt.count(facts.total('open', facts.open), 'open task')})."
+    lines = [f"**{fmt.count(total, 'overdue task')}** by assignee:", ""]
     for name, n in people:
-        mine = [
-            t for t in facts.overdue if (_flat(t.data.get("assignee"), 40) or "Unassigned") == _flat(name, 40)
-        ]
-        lines.append(f"- {_flat(name, 40)}: {n}{facts.cite(*[t.ref for t in mine[:3]])}")
+        who = fmt.flat(name, 40)
+        mine = [t for t in facts.overdue if (fmt.flat(t.data.get("assignee"), 40) or "Unassigned") == who]
+        lines.append(f"- {fmt.flat(name, 40)}: {n}{facts.cite(*[t.ref for t in mine[:3]])}")
     return "\n".join(lines)
 
 
@@ -162,18 +159,18 @@ def _mine(facts: _Facts, question: str) -> str:
     if not any("assigned_to_me" in t.data for t in facts.tasks):
         if not facts.open:
             return "There are no open tasks in this project."
-        tasks = sorted(facts.open, key=lambda t: (_flat(t.data.get("assignee"), 40) or "~", _by_due(t)))
+        tasks = sorted(facts.open, key=lambda t: (fmt.flat(t.data.get("assignee"), 40) or "~", fmt.by_due(t)))
         head = "I can't tell from the project data which tasks are yours; the open tasks by assignee:"
         return f"{head}\n\n{facts.task_list(tasks)}"
     overdue = {t.ref for t in facts.overdue}
     mine = [t for t in facts.open if t.data.get("assigned_to_me")]
-    mine.sort(key=lambda t: (t.ref not in overdue, _by_due(t)))
+    mine.sort(key=lambda t: (t.ref not in overdue, fmt.by_due(t)))
     if not mine:
         return "You have no open tasks in this project."
     if "week" not in question:
         return f"**Your open tasks ({len(mine)})**, overdue first:\n\n{facts.task_list(mine)}"
     horizon = (facts.now + timedelta(days=7)).date()
-    soon = [t for t in mine if t.ref in overdue or _by_due(t)[1].date() <= horizon]
+    soon = [t for t in mine if t.ref in overdue or fmt.by_due(t)[1].date() <= horizon]
     rest = len(mine) - len(soon)
     later = f"\n\n{rest} more of yours due later or undated." if rest else ""
     if not soon:
@@ -186,17 +183,17 @@ def _messages(facts: _Facts, question: str) -> str:
         return "There are no messages in this project that I can see."
     wanted = re.search(r"\b(\d{1,3})\b", question)
     recent = facts.messages[-(min(max(int(wanted.group(1)), 1), 50) if wanted else 20) :]
-    authors = Counter(_author(m) for m in recent)
+    authors = Counter(fmt.author(m) for m in recent)
     who = ", ".join(f"{name} ({n})" for name, n in authors.most_common(5))
-    span = f"{_stamp(recent[0])} to {_stamp(recent[-1])}"
-    lines = [f"**Last {_count(len(recent), 'message')}** ({span}), from {who}."]
+    span = f"{fmt.stamp(recent[0])} to {fmt.stamp(recent[-1])}"
+    lines = [f"**Last {fmt.count(len(recent), 'message')}** ({span}), from {who}."]
     mentions = [m.ref for m in recent if m.data.get("mentions_me")]
     if mentions:
-        lines.append(f"\nYou were mentioned {_count(len(mentions), 'time')}:{facts.cite(*mentions)}")
+        lines.append(f"\nYou were mentioned {fmt.count(len(mentions), 'time')}:{facts.cite(*mentions)}")
     lines.append("")
     for message in recent[-MAX_LINES:]:
-        excerpt = _flat(message.data.get("body"), 100)
-        lines.append(f"- {_author(message)}, {_stamp(message)}: “{excerpt}”{facts.cite(message.ref)}")
+        excerpt = fmt.flat(message.data.get("body"), 100)
+        lines.append(f"- {fmt.author(message)}, {fmt.stamp(message)}: “{excerpt}”{facts.cite(message.ref)}")
     if len(recent) > MAX_LINES:
         lines.append(f"\n(The {len(recent) - MAX_LINES} earlier ones are left out here.)")
     return "\n".join(lines)
@@ -204,30 +201,30 @@ def _messages(facts: _Facts, question: str) -> str:
 
 def _changes(facts: _Facts, question: str) -> str:
     start, label = _window(question, facts.now)
-    events = [e for e in facts.events if _when(e, "created_at") >= start]
-    messages = [m for m in facts.messages if _when(m, "created_at") >= start]
+    events = [e for e in facts.events if fmt.when(e, "created_at") >= start]
+    messages = [m for m in facts.messages if fmt.when(m, "created_at") >= start]
     lines = []
     for event in events[-MAX_LINES:]:
         data, task_ref = event.data, event.data.get("task_ref")
-        title = facts.titles.get(str(task_ref)) or _flat(task_ref, 20) or "A task"
-        to, frm = _label(data.get("to_status")), _label(data.get("from_status"))
+        title = facts.titles.get(str(task_ref)) or fmt.flat(task_ref, 20) or "A task"
+        to, frm = fmt.label(data.get("to_status")), fmt.label(data.get("from_status"))
         move = f"moved from {frm} to {to}" if frm else f"created as {to}"
         cite = facts.cite(task_ref) or facts.cite(event.ref)
-        lines.append(f"- **{title}** {move} by {_author(event, 'actor')}, {_stamp(event)}{cite}")
+        lines.append(f"- **{title}** {move} by {fmt.author(event, 'actor')}, {fmt.stamp(event)}{cite}")
     if not events:
-        recent = [t for t in facts.tasks if _when(t, "updated_at") >= start]
-        recent.sort(key=lambda t: _when(t, "updated_at"))
+        recent = [t for t in facts.tasks if fmt.when(t, "updated_at") >= start]
+        recent.sort(key=lambda t: fmt.when(t, "updated_at"))
         lines = [facts.task_list(recent[-MAX_LINES:])] if recent else []
     if not lines and not messages:
         tail = "".join(
-            f" The latest recorded change was on {_stamp(e)}{facts.cite(e.data.get('task_ref'))}."
+            f" The latest recorded change was on {fmt.stamp(e)}{facts.cite(e.data.get('task_ref'))}."
             for e in facts.events[-1:]
         )
         return f"Nothing changed {label} in what I can see.{tail}"
     if messages:
         last = messages[-1]
-        lines.append(f"- Latest message from {_author(last)}, {_stamp(last)}{facts.cite(last.ref)}")
-    counts = f"{_count(len(events), 'status change')}, {_count(len(messages), 'new message')}"
+        lines.append(f"- Latest message from {fmt.author(last)}, {fmt.stamp(last)}{facts.cite(last.ref)}")
+    counts = f"{fmt.count(len(events), 'status change')}, {fmt.count(len(messages), 'new message')}"
     return f"**Changes {label}**: {counts}.\n\n" + "\n".join(lines)
 
 
@@ -236,20 +233,20 @@ def _overview(facts: _Facts, _question: str) -> str:
     if not facts.tasks and not facts.messages:
         return f"{title}\n\nThere are no tasks or messages in this project that I can see."
     by_status = Counter(str(t.data.get("status")) for t in facts.tasks)
-    counts = ", ".join(f"{by_status[s]} {label}" for s, label in _STATUS.items() if by_status[s])
+    counts = ", ".join(f"{by_status[s]} {label}" for s, label in fmt.STATUS_WORDS.items() if by_status[s])
     if facts.counts is not None:
-        lines = [title, "", f"- {_count(facts.total('open', facts.open), 'open task')}"]
+        lines = [title, "", f"- {fmt.count(facts.total('open', facts.open), 'open task')}"]
         if counts:
-            lines[-1] += f"; of the {_count(len(facts.tasks), 'task')} I can list: {counts}."
+            lines[-1] += f"; of the {fmt.count(len(facts.tasks), 'task')} I can list: {counts}."
     else:
-        lines = [title, "", f"- {_count(len(facts.tasks), 'task')}" + (f": {counts}." if counts else ".")]
+        lines = [title, "", f"- {fmt.count(len(facts.tasks), 'task')}" + (f": {counts}." if counts else ".")]
     lines.append(
         f"- {facts.total('overdue', facts.overdue)} overdue, {facts.total('blocked', facts.blocked)} blocked."
     )
     if facts.messages:
         last = facts.messages[-1]
-        latest = f"the latest from {_author(last)}, {_stamp(last)}{facts.cite(last.ref)}"
-        lines.append(f"- {_count(len(facts.messages), 'message')}; {latest}.")
+        latest = f"the latest from {fmt.author(last)}, {fmt.stamp(last)}{facts.cite(last.ref)}"
+        lines.append(f"- {fmt.count(len(facts.messages), 'message')}; {latest}.")
     attention = list({t.ref: t for t in [*facts.overdue, *facts.blocked]}.values())[:5]
     if attention:
         lines += ["", "Needs attention:", facts.task_list(attention)]
@@ -278,52 +275,3 @@ def _window(question: str, now: datetime) -> tuple[datetime, str]:
     if "month" in question:
         return now - timedelta(days=30), "in the last 30 days"
     return now - timedelta(days=7), "in the last 7 days"
-
-
-def _label(status: Any) -> str:
-    return _STATUS.get(str(status), _flat(status, 20))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _author(item: ContextItem, key: str = "author") -> str:
-    return _flat(item.data.get(key), 40) or "someone"
-
-
-def _rank(task: ContextItem) -> int:
-    return _PRIORITY_RANK.get(str(task.data.get("priority")), 2)
-
-
-def _by_due(task: ContextItem) -> tuple[bool, datetime, int]:
-    due = _parse(task.data.get("due_date"))
-    return (due is None, due or datetime.max.replace(tzinfo=UTC), _rank(task))
-
-
-def _parse(value: Any) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=parsed.tzinfo or UTC) if parsed else None
-
-
-def _when(item: ContextItem, key: str) -> datetime:
-    return _parse(item.data.get(key)) or datetime.min.replace(tzinfo=UTC)
-
-
-def _stamp(item: ContextItem) -> str:
-    when = _parse(item.data.get("created_at"))
-    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if when else "at an unknown time"
-
-
-_INERT = str.maketrans({"[": "(", "]": ")", "`": "'", "*": "", "<": "‹", ">": "›", "|": "/"})
-
-
-def _flat(value: Any, limit: int) -> str:
-    """Project text as inert data: one line, no brackets or markup, capped."""
-    if value is None:
-        return ""
-    text = re.sub(r"\s+", " ", str(value)).strip().translate(_INERT)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

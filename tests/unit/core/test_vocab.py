@@ -4,13 +4,11 @@ reader (an event nobody reads only wakes every viewer for nothing)."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
-
 from rehome.core.models.base import one_of
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.core.vocab import PRIORITIES, TASK_STATUSES, EventKind, TaskStatus
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PUBLISHERS = {"emit", "emit_to_user", "emit_to_thread", "publish"}
 
 
