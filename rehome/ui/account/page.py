@@ -1,4 +1,4 @@
-"""Account page: password and API tokens."""
+"""Account page: password, mail preferences and API tokens."""
 
 from __future__ import annotations
 
@@ -47,6 +47,35 @@ def _password_card() -> rx.Component:
             reset_on_submit=True,
             id="password-form",
         ),
+    )
+
+
+MAIL_CHOICES = {
+    "all": "Everything: mention alerts and digests",
+    "mentions": "Only when someone @mentions me",
+    "digest": "Only the daily and weekly digests",
+    "none": "No mail (invites and password resets still come)",
+}
+
+
+def _mail_card() -> rx.Component:
+    return rx.card(
+        rx.heading("Email", size="4", margin_bottom="3"),
+        rx.text("Which mail ReHome sends you. Every mail also has an unsubscribe link.", size="2"),
+        rx.radio_group.root(
+            rx.vstack(
+                *[
+                    rx.radio_group.item(rx.text(label, size="2"), value=value, id=f"mail-pref-{value}")
+                    for value, label in MAIL_CHOICES.items()
+                ],
+                spacing="2",
+                margin_top="3",
+            ),
+            value=AccountState.mail_pref,
+            on_change=AccountState.set_mail_pref,
+            id="mail-pref",
+        ),
+        notice(rx.cond(AccountState.mail_saved, "Saved.", "")),
     )
 
 
@@ -111,5 +140,11 @@ def _tokens_card() -> rx.Component:
 def account_page() -> rx.Component:
     return app_shell(
         rx.heading("Account", size="6", margin_bottom="4"),
-        rx.grid(_password_card(), _tokens_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4"),
+        rx.grid(
+            _password_card(),
+            _mail_card(),
+            _tokens_card(),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+        ),
     )

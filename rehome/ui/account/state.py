@@ -1,4 +1,5 @@
-"""Account: change password, manage API tokens for the mobile app.
+"""Account: change password, choose which mail to get, manage API tokens for
+the mobile app.
 
 A new token's plain value never enters this state: the browser creates it
 over HTTP (`/auth/api-tokens`) and shows it once in the page, then asks this
@@ -13,6 +14,8 @@ import reflex as rx
 
 from rehome.core.auth import api_tokens, password_flows
 from rehome.core.infra.errors import DomainError
+from rehome.core.mail import preferences
+from rehome.core.vocab import MailPref
 from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, public, signed_in
 from rehome.ui.session import SessionState, field_errors
@@ -23,6 +26,8 @@ class AccountState(SessionState):
     password_errors: ObjectField[dict[str, str]] = object_field(default_factory=dict)
     password_saved: rx.Field[bool] = rx.field(False)
     token_error: rx.Field[str] = rx.field("")
+    mail_pref: rx.Field[str] = rx.field(MailPref.ALL.value)
+    mail_saved: rx.Field[bool] = rx.field(False)
 
     def _reload_tokens(self, ctx: Ctx) -> None:
         self.tokens = api_tokens.list_tokens(ctx.db, ctx.actor)
@@ -30,7 +35,15 @@ class AccountState(SessionState):
     @signed_in(page=True)
     def load(self, ctx: Ctx) -> None:
         self.password_errors, self.password_saved, self.token_error = {}, False, ""
+        self.mail_pref, self.mail_saved = preferences.get_preferences(ctx.db, ctx.actor).mail.value, False
         self._reload_tokens(ctx)
+
+    @signed_in()
+    def set_mail_pref(self, ctx: Ctx, value: str) -> None:
+        """Unknown values are refused by the core's model, and the choice shown stays the stored one."""
+        patch = preferences.PreferencesPatch.model_validate({"mail": value})
+        self.mail_pref = preferences.set_preferences(ctx.db, ctx.actor, patch).mail.value
+        self.mail_saved = True
 
     def _password_refused(self, error: DomainError) -> None:
         self.password_errors, self.password_saved = field_errors(error), False
