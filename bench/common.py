@@ -20,7 +20,7 @@ from tests.e2e.appserver import PYTHON, app_env, free_port, prepare, start_app, 
 from tests.support import ROOT
 
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "rehome_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "rehome_bench")
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
@@ -29,6 +29,7 @@ class BenchApp:
     url: str
     project_id: int
     env: dict[str, str]
+    pid: int = 0  # the app's process (its workers are its children)
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -82,7 +83,7 @@ def bench_app(
     proc = start_app(app_vars, port, log_path)
     try:
         wait_ready(f"http://localhost:{port}", proc, log_path)
-        yield BenchApp(url=f"http://localhost:{port}", project_id=project_id, env=app_vars)
+        yield BenchApp(url=f"http://localhost:{port}", project_id=project_id, env=app_vars, pid=proc.pid)
     finally:
         stop(proc)
 

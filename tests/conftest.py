@@ -4,8 +4,9 @@ Redis for integration tests), inline jobs, and an in-process API client."""
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def sqlite_db(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "rehome.db"
-    shutil.copy(sqlite_template, path)
+    # SQLite's backup API, not a file copy: once any connection has switched the template to
+    # WAL mode (the app's engine does), recent pages live in `-wal` and a copy misses them.
+    with closing(sqlite3.connect(sqlite_template)) as source, closing(sqlite3.connect(path)) as target:
+        source.backup(target)
     url = f"sqlite:///{path}"
     apply_env(DATABASE_URL=url)
     return url
