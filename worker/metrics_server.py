@@ -1,0 +1,35 @@
+"""The Celery worker's own `/metrics` (issue 12).
+
+On Render the worker runs on another machine than the web processes, so it
+cannot share their `PROMETHEUS_MULTIPROC_DIR`: with `METRICS_PORT` set it
+serves its metrics (agent runs, tokens, cost, first token, mail, breaker
+openings, plus the sampled queue depth and breaker state) on that port, for a
+Prometheus on the private network; the port is never exposed publicly. On
+one host, leave `METRICS_PORT` at 0 and give the worker the web's
+`PROMETHEUS_MULTIPROC_DIR`: the web's `/metrics` then includes the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery.signals import worker_ready
+from prometheus_client import start_http_server
+
+from rehome.core.infra.metrics_scrape import registry
+from rehome.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def serve(port: int, addr: str = "0.0.0.0") -> None:  # noqa: S104  (a private-network port)
+    start_http_server(port, addr=addr, registry=registry())
+    log.info("worker metrics served", extra={"port": port})
+
+
+@worker_ready.connect
+def _serve_metrics(**_: Any) -> None:
+    port = get_settings().metrics_port
+    if port:
+        serve(port)
