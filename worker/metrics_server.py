@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from wsgiref.simple_server import WSGIServer
 
 from celery.signals import worker_ready
 from prometheus_client import start_http_server
@@ -23,9 +24,10 @@ from rehome.settings import get_settings
 log = logging.getLogger(__name__)
 
 
-def serve(port: int, addr: str = "0.0.0.0") -> None:  # noqa: S104  (a private-network port)
-    start_http_server(port, addr=addr, registry=registry())
+def serve(port: int, addr: str = "0.0.0.0") -> WSGIServer:  # noqa: S104  (a private-network port)
+    server, _ = start_http_server(port, addr=addr, registry=registry())
     log.info("worker metrics served", extra={"port": port})
+    return server
 
 
 @worker_ready.connect
