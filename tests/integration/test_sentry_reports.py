@@ -34,6 +34,7 @@ def sentry() -> Iterator[SentryRecorder]:
     with SentryRecorder() as recorder:
         apply_env(SENTRY_DSN=recorder.dsn)
         yield recorder
+        sentry_sdk.get_client().close(timeout=2)  # send what is queued while the endpoint listens
     sentry_sdk.init()  # no DSN: reporting off for the tests that follow
 
 
