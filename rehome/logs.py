@@ -1,5 +1,6 @@
 """JSON logs on stdout, each line carrying the request's correlation id and,
-in agent work, the run's id (issue 9: one formatter for our lines and for
+in agent work, the run's id (error reports read the same two, see
+`core.infra.reporting`) (issue 9: one formatter for our lines and for
 Granian's, Uvicorn's, Celery's and Reflex's loggers alike)."""
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def set_request_id(value: str | None = None) -> str:
     return value
 
 
+def run_id() -> int | None:
+    """The agent run this context works on (error reports carry it too)."""
+    return _run_id.get()
+
+
 def bind_run(run_id: int | None) -> None:
     """Every line logged from here on (in this context) names the run."""
     _run_id.set(run_id)
@@ -87,7 +93,6 @@ def configure_logging() -> None:
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
     adopt_foreign_loggers()
-    _init_sentry(settings.sentry_dsn)
 
 
 def adopt_foreign_loggers() -> None:
@@ -98,14 +103,3 @@ def adopt_foreign_loggers() -> None:
         for old in list(logger.handlers):
             logger.removeHandler(old)
         logger.propagate = True
-
-
-def _init_sentry(dsn: str) -> None:
-    if not dsn:
-        return
-    try:
-        import sentry_sdk
-    except ImportError:
-        logging.getLogger(__name__).warning("SENTRY_DSN is set but sentry-sdk is not installed")
-        return
-    sentry_sdk.init(dsn=dsn, traces_sample_rate=0.0)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from sentry_sdk.integrations.fastapi import FastApiIntegration
+from sentry_sdk.integrations.starlette import StarletteIntegration
 
 import rehome.core.models  # noqa: F401  (registers every table for `reflex db`)
 from rehome.api import web_auth
 from rehome.api.app import build_api
+from rehome.core.infra import reporting
 from rehome.core.infra.schedule import embedded_beat
 from rehome.logs import configure_logging
 from rehome.settings import get_settings
@@ -31,6 +34,7 @@ from rehome.ui.admin.state_users import AdminUsersState
 from rehome.ui.agent.admin_page import AdminAgentState, admin_agent_page
 from rehome.ui.auth.pages import forgot_page, invite_page, login_page, reset_page
 from rehome.ui.auth.state import AuthState
+from rehome.ui.errors import report_backend_error
 from rehome.ui.home import HomeState, home_page
 from rehome.ui.notifications.page import notifications_page
 from rehome.ui.notifications.state import NotificationsState
@@ -41,6 +45,7 @@ from rehome.ui.projects.state import ProjectsState
 from worker.dispatch import install_dispatcher
 
 configure_logging()
+reporting.init("web", [StarletteIntegration(), FastApiIntegration()])
 install_dispatcher()
 
 web_auth.tab_droppers.append(owner.drop_tab)  # sign-out empties the tab's state tree
@@ -52,6 +57,7 @@ app = rx.App(
     ],
     stylesheets=["/rehome.css"],
     api_transformer=build_api(),
+    backend_exception_handler=report_backend_error,
 )
 owner.install(app)
 if not get_settings().celery_broker_url:  # no Celery beat: run the periodic jobs here

@@ -30,8 +30,15 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT_DIR / "data"
     log_level: str = "INFO"
     log_json: bool = True
-    sentry_dsn: str = ""
     cors_origins: list[str] = Field(default_factory=list)
+
+    # Operations: metrics and error reports
+    metrics_token: str = ""  # Bearer token for /metrics; required in production
+    prometheus_multiproc_dir: str = ""  # shared by the web workers (and a worker on the same host)
+    metrics_port: int = Field(default=0, ge=0, le=65535)  # the Celery worker's own /metrics (0: none)
+    sentry_dsn: str = ""
+    sentry_environment: str = ""  # defaults to APP_ENV
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
 
     # Stores
     database_url: str = ""

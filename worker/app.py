@@ -16,7 +16,9 @@ from typing import Any
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import setup_logging
+from sentry_sdk.integrations.celery import CeleryIntegration
 
+from rehome.core.infra import reporting
 from rehome.core.infra.schedule import PERIODIC
 from rehome.logs import configure_logging
 from rehome.settings import get_settings
@@ -33,10 +35,15 @@ def _our_logging(**_: Any) -> None:
 
 
 configure_logging()
+reporting.init("worker", [CeleryIntegration(monitor_beat_tasks=False)])
 broker_fix.install()
 _settings = get_settings()
 
-celery_app = Celery("rehome", broker=_settings.celery_broker_url or "memory://", include=["worker.tasks"])
+celery_app = Celery(
+    "rehome",
+    broker=_settings.celery_broker_url or "memory://",
+    include=["worker.tasks", "worker.metrics_server"],
+)
 celery_app.conf.update(
     task_serializer="json",
     accept_content=["json"],

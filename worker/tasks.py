@@ -11,6 +11,7 @@ from celery import Task
 from celery.signals import worker_init, worker_process_init, worker_ready, worker_shutting_down
 
 from rehome.core.agent import shutdown, sweeper
+from rehome.core.infra import reporting
 from rehome.core.infra.health import WORKER_HEARTBEAT_KEY, WORKER_HEARTBEAT_TTL
 from rehome.core.infra.jobs import run_job
 from rehome.core.infra.kv import get_redis
@@ -49,6 +50,7 @@ def agent_run_task(self: Task, run_id: int) -> None:
     (a lease), taken over when its worker is gone, and finished once."""
     _bind(self)
     bind_run(int(run_id))
+    reporting.tag_run(int(run_id))
     try:
         run_job("agent.run", {"run_id": int(run_id)})
     finally:

@@ -15,6 +15,7 @@ from rehome.api import (
     file_routes,
     mail_routes,
     message_routes,
+    metrics_routes,
     project_routes,
     task_routes,
     token_socket,
@@ -54,6 +55,7 @@ def build_api() -> FastAPI:
         web_auth.router,
         web_account.router,
         token_socket.router,
+        metrics_routes.router,
     ):
         api.include_router(router)
 

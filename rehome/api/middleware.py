@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rehome.api import csp
+from rehome.core.infra import metrics
 from rehome.logs import request_id, set_request_id
 from rehome.settings import Settings, get_settings
 
@@ -59,7 +60,7 @@ class _Policies:
     def for_path(self, path: str) -> bytes:
         if path.startswith("/api/docs"):
             return csp.DOCS_POLICY.encode()
-        if path.startswith(_LIMITED_PREFIXES) or path == "/health":
+        if path.startswith(_LIMITED_PREFIXES) or path in ("/health", "/metrics"):
             return csp.API_POLICY.encode()
         hashes = csp.built_script_hashes(self.frontend)
         if self._page is None or self._page[0] != hashes:
@@ -98,6 +99,8 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            elapsed = time.perf_counter() - started
+            metrics.observe_request(scope.get("method", ""), route_template(scope), status, elapsed)
             path = scope.get("path", "")
             if path.startswith(_LIMITED_PREFIXES) or path == "/health":
                 log.info(
@@ -106,9 +109,18 @@ class RequestContextMiddleware:
                         "method": scope.get("method"),
                         "path": path,
                         "status": status,
-                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                        "ms": round(elapsed * 1000, 2),
                     },
                 )
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template (`/api/tasks/{task_id}`), never the raw
+    URL, so the label set stays bounded; what no route of ours matched (pages,
+    Reflex's own mounts, 404s) is `other`."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    return str(template) if template else "other"
 
 
 class BodyLimitMiddleware:

@@ -38,6 +38,7 @@ from sqlmodel import Session
 from rehome.core.access import Action, Actor, ProjectScope, project_scope
 from rehome.core.auth.secrets import digest
 from rehome.core.auth.sessions import resolve_session
+from rehome.core.infra import metrics
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError, Invalid, NotFound
 
@@ -132,6 +133,7 @@ def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> 
     def decorate(fn: Callable[..., Any]) -> Any:
         signature = inspect.signature(fn)
         params = list(signature.parameters.values())
+        name = fn.__qualname__  # the metrics label: "ProjectPageState.move_task"
         if len(params) < 2 or params[1].name != "ctx":
             raise TypeError(f"{fn.__qualname__}: a guarded handler takes (self, ctx, ...)")
         if inspect.iscoroutinefunction(fn):
@@ -139,7 +141,7 @@ def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> 
             @functools.wraps(fn)
             async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
                 try:
-                    with session_scope() as db:
+                    with metrics.handler_timer(name), session_scope() as db:
                         ctx = _enter(self, db, spec)
                         if not isinstance(ctx, Ctx):
                             return ctx
@@ -152,7 +154,7 @@ def _decorator(kind: Kind, action: Action | None, page: bool, on_error: str) -> 
             @functools.wraps(fn)
             def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
                 try:
-                    with session_scope() as db:
+                    with metrics.handler_timer(name), session_scope() as db:
                         ctx = _enter(self, db, spec)
                         if not isinstance(ctx, Ctx):
                             return ctx

@@ -55,7 +55,7 @@ def test_render_blueprint_sets_only_known_variables() -> None:
     blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
     platform = {"PYTHON_VERSION", "GRANIAN_WORKERS", "REFLEX_LOG_JSON"}  # read by the platform or Reflex
     known = {name.upper() for name in Settings.model_fields} | platform
-    services = [s for s in blueprint["services"] if s["type"] in ("web", "worker")]
+    services = [s for s in blueprint["services"] if s["type"] in ("web", "worker", "pserv")]
     assert {s["name"] for s in services} == {"rehome-web", "rehome-worker", "rehome-beat"}
     for service in services:
         keys = {item["key"] for item in service["envVars"]}

@@ -22,6 +22,7 @@ from typing import Protocol
 from rehome.core.agent import shutdown
 from rehome.core.agent.lease import Handle
 from rehome.core.agent.types import Provider, ProviderError, ProviderRequest, TextDelta, Usage
+from rehome.core.infra import metrics
 from rehome.settings import get_settings
 
 _END = object()
@@ -133,6 +134,8 @@ def stream_once(
             text = item.text
             if strip_leading and not got_text:
                 text = text.lstrip()
+            if not got_text:
+                metrics.first_token(provider.name, time.monotonic() - started_at)
             got_text = True
             if text:
                 publisher.delta(text)

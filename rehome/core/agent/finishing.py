@@ -24,6 +24,7 @@ from rehome.core.agent import governance, stream
 from rehome.core.agent.context import estimate_tokens
 from rehome.core.agent.prompt import citation_links, clean_citations
 from rehome.core.agent.providers.prices import cost_cents
+from rehome.core.infra import metrics
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import retry_db, session_scope
 from rehome.core.infra.kv import get_redis, redis_errors, retry_redis
@@ -77,6 +78,9 @@ def finish(
         return False
     if stored is None:
         return False
+    metrics.run_finished(
+        outcome.status, outcome.provider, outcome.tokens_in, outcome.tokens_out, stored.cost_cents
+    )
     _announce(run_id, outcome.status, stored, publisher)
     return True
 

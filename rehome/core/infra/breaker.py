@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from rehome.core.infra import metrics
 from rehome.core.infra.kv import get_redis, redis_errors
 
 log = logging.getLogger(__name__)
@@ -81,3 +82,4 @@ def failed(name: str) -> None:
         pipe.delete(f"{_key(name)}:trial")
         pipe.expire(_key(name), COOL_DOWN * 10)
         pipe.execute()
+        metrics.breaker_opened(name)

@@ -81,6 +81,11 @@ def enqueue_on_commit(session: Session, name: str, **kwargs: Any) -> None:
     on_commit(session, lambda: enqueue(name, **kwargs))
 
 
+def backlog() -> int:
+    """Local jobs queued or running in this process (the embedded queue depth)."""
+    return len(_pending)
+
+
 def wait_local(timeout: float = 10.0) -> None:
     """Wait for local jobs to finish (CLI commands and tests)."""
     for future in list(_pending):

@@ -29,6 +29,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from rehome.core.infra import metrics
 from rehome.core.infra.clock import utcnow
 from rehome.core.infra.db import insert_once, session_scope
 from rehome.core.infra.jobs import enqueue_on_commit
@@ -147,6 +148,9 @@ def _finish(mail_id: int, tries: int, *, receipt: Receipt | None = None, error: 
         if mail is None:
             return
         mail.attempts += tries
+        metrics.mail_finished(
+            "sent" if receipt is not None else "failed", receipt.transport if receipt else ""
+        )
         if receipt is not None:
             mail.status, mail.sent_at = MailStatus.SENT, utcnow()
             mail.transport, mail.provider_id, mail.error = receipt.transport, receipt.provider_id, None

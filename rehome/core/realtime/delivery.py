@@ -33,6 +33,7 @@ from rehome.core.auth.sessions import resolve_session
 from rehome.core.chat.views import MessageOut, messages_out
 from rehome.core.files.reads import message_files, with_links
 from rehome.core.files.views import FileOut, files_out
+from rehome.core.infra import metrics
 from rehome.core.infra.bus import BusEvent, project_channel, user_channel
 from rehome.core.models import Message, ProjectSummary, StoredFile, Task
 from rehome.core.tasks.board import BoardFilters, column_totals
@@ -104,6 +105,7 @@ def changes_for(
     own = {project_channel(scope.project_id), user_channel(viewer.actor.user_id)}
     batch = [event for event in batch if event.channel in own]
     out = _rows_for_role(session, scope, batch, filters)
+    _observe_delay(batch)
     for event in batch:
         visible = scope.sees_internal or not event.data.get("internal")
         if event.kind == EventKind.TYPING and event.data.get("user_id") != viewer.actor.user_id and visible:
@@ -112,6 +114,16 @@ def changes_for(
         out.project |= event.kind == EventKind.PROJECT_CHANGED
         out.notifications |= event.kind == EventKind.NOTIFICATION_CREATED
     return out
+
+
+def _observe_delay(batch: list[BusEvent]) -> None:
+    """Fan-out delay per event: a stream id starts with Redis's publication
+    time in milliseconds, so published-at needs no field of its own."""
+    now = time.time()
+    for event in batch:
+        published, _, _ = event.id.partition("-")
+        if published.isdigit():
+            metrics.observe_fanout(int(published), now)
 
 
 def _rows_for_role(
