@@ -57,7 +57,13 @@ def test_render_blueprint_sets_only_known_variables() -> None:
     known = {name.upper() for name in Settings.model_fields} | platform
     services = [s for s in blueprint["services"] if s["type"] in ("web", "worker", "pserv")]
     assert {s["name"] for s in services} == {"rehome-web", "rehome-worker", "rehome-beat"}
+    groups = {g["name"]: {item["key"] for item in g["envVars"]} for g in blueprint.get("envVarGroups", [])}
+    assert groups["rehome-secrets"] == {"SECRET_KEY", "METRICS_TOKEN"}  # generated once, shared by all
     for service in services:
-        keys = {item["key"] for item in service["envVars"]}
+        keys = {item["key"] for item in service["envVars"] if "key" in item}
+        keys |= {
+            key for item in service["envVars"] if "fromGroup" in item for key in groups[item["fromGroup"]]
+        }
+        assert not any(item.get("generateValue") for item in service["envVars"])  # one value per service
         assert keys <= known, keys - known
         assert {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY"} <= keys
