@@ -6,8 +6,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rehome.ui.digests.project_view import agent_tab
 from rehome.ui.components.offline import offline_capture
+from rehome.ui.digests.project_view import agent_tab
 from rehome.ui.layout import app_shell
 from rehome.ui.project.board_view import board_tab
 from rehome.ui.project.chat_view import chat_tab

@@ -101,4 +101,5 @@ def test_the_cookie_needs_the_header_and_our_origin(client, world: World) -> Non
     assert client.post(f"{base}/messages", json={"body": "forged"}).status_code == 401
     evil = {"X-Requested-With": "rehome", "Origin": "https://evil.example"}
     assert client.post(f"{base}/tasks", json={"title": "forged"}, headers=evil).status_code == 401
-    assert _messages("forged") == [] and _tasks("forged") == []
+    assert _messages("forged") == []
+    assert _tasks("forged") == []
