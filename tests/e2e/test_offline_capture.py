@@ -49,7 +49,7 @@ def _go_offline(context: Any, page: Any) -> None:
     page.locator("#offline-banner").get_by_text(BANNER).wait_for(timeout=10_000)
 
 
-def test_captured_offline_arrives_once_and_live(app_url, browser) -> None:
+def test_captured_offline_arrives_once_and_live(app_url, browser, tmp_path) -> None:
     api = h.api_token(app_url, "team@oakline.demo")
     pid = h.project_id(app_url, api)
     tag = uuid.uuid4().hex[:6]
@@ -78,6 +78,7 @@ def test_captured_offline_arrives_once_and_live(app_url, browser) -> None:
         f"Task: {title}",
         f"Photo: {photo}",
     ]
+    a.screenshot(path=str(tmp_path / "offline-pending.png"))
     stored = a.evaluate(STORED)
     assert sorted((kind, status) for kind, status, _ in stored) == [
         ("message", "pending"),
@@ -113,7 +114,7 @@ def test_captured_offline_arrives_once_and_live(app_url, browser) -> None:
     b_ctx.close()
 
 
-def test_a_refused_item_shows_why_and_can_be_discarded(app_url, browser) -> None:
+def test_a_refused_item_shows_why_and_can_be_discarded(app_url, browser, tmp_path) -> None:
     api = h.api_token(app_url, "team@oakline.demo")
     pid = h.project_id(app_url, api)
     tag = uuid.uuid4().hex[:6]
@@ -135,7 +136,8 @@ def test_a_refused_item_shows_why_and_can_be_discarded(app_url, browser) -> None
     page.goto(f"{app_url}/projects/{pid}")
     failed = page.locator('#offline-outbox .offline-item[data-status="failed"]')
     failed.wait_for(timeout=30_000)
-    assert "looks like a photo but its data is damaged" in failed.locator(".offline-state").inner_text()
+    assert "is not a type ReHome accepts" in failed.locator(".offline-state").inner_text()
+    page.screenshot(path=str(tmp_path / "offline-failed.png"))
     assert page.locator("#offline-outbox .offline-item").count() == 1  # the message went
     messages = _api_list(app_url, api, f"/api/projects/{pid}/messages?limit=200")
     assert [m["body"] for m in messages].count(text) == 1
