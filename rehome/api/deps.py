@@ -67,9 +67,10 @@ def upload_actor(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """A bearer token, or (the Files tab) the session cookie on a same-origin
-    request marked `X-Requested-With: rehome`: a custom header cannot be sent
-    cross-site without a CORS preflight, which only the app's origins pass."""
+    """A bearer token, or (the Files tab; the offline outbox's messages, tasks
+    and photos) the session cookie on a same-origin request marked
+    `X-Requested-With: rehome`: a custom header cannot be sent cross-site
+    without a CORS preflight, which only the app's origins pass."""
     if credentials is not None:
         return current_actor(credentials)
     origin = request.headers.get("origin")

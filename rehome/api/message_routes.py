@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
+from rehome.api.deps import CurrentActor, Cursor, Id, Limit, UploadActor, write
 from rehome.core.chat import messages
 from rehome.core.chat.views import MessageOut
 from rehome.core.infra.db import session_scope
@@ -21,8 +21,9 @@ def list_messages(project_id: Id, actor: CurrentActor, cursor: Cursor, limit: Li
 
 @router.post("/projects/{project_id}/messages", status_code=201, response_model=MessageOut)
 def post_message(
-    project_id: Id, body: messages.MessageCreate, request: Request, actor: CurrentActor
+    project_id: Id, body: messages.MessageCreate, request: Request, actor: UploadActor
 ) -> Response:
+    """Also from the browser's offline outbox (session cookie + `X-Requested-With`)."""
     return write(
         request,
         actor,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from rehome.api.deps import CurrentActor, Cursor, Id, Limit, write
+from rehome.api.deps import CurrentActor, Cursor, Id, Limit, UploadActor, write
 from rehome.core import tasks
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.pagination import Page
@@ -39,7 +39,8 @@ def list_tasks(
 
 
 @router.post("/projects/{project_id}/tasks", status_code=201, response_model=TaskOut)
-def create_task(project_id: Id, body: tasks.TaskCreate, request: Request, actor: CurrentActor) -> Response:
+def create_task(project_id: Id, body: tasks.TaskCreate, request: Request, actor: UploadActor) -> Response:
+    """Also from the browser's offline outbox (session cookie + `X-Requested-With`)."""
     return write(
         request, actor, lambda s: tasks.create_task(s, actor, project_id, body), body=body, status_code=201
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from rehome.ui.components.offline import offline_capture
 from rehome.ui.digests.project_view import agent_tab
 from rehome.ui.layout import app_shell
 from rehome.ui.project.board_view import board_tab
@@ -69,6 +70,12 @@ def _header() -> rx.Component:
 def project_page() -> rx.Component:
     return app_shell(
         _header(),
+        offline_capture(
+            ProjectState.project_id,
+            ProjectState.my_id,
+            ProjectState.max_upload_bytes,
+            ProjectState.can_create_task,
+        ),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("Board", value="board"),
