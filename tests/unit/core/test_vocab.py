@@ -4,6 +4,7 @@ reader (an event nobody reads only wakes every viewer for nothing)."""
 from __future__ import annotations
 
 import ast
+
 from rehome.core.models.base import one_of
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.core.vocab import PRIORITIES, TASK_STATUSES, EventKind, TaskStatus

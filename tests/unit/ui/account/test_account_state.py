@@ -38,6 +38,7 @@ def test_a_value_that_is_not_a_choice_is_refused_and_nothing_changes(world: Worl
     account = state_of(tab(session_cookie(world.users["team"]), "/account"), AccountState)
     call(account, "load")
     call(account, "set_mail_pref", value="everything-please")
-    assert account.mail_pref == "all" and not account.mail_saved
+    assert account.mail_pref == "all"
+    assert not account.mail_saved
     assert account.flash
     assert _stored(world.users["team"]) == "all"
