@@ -133,7 +133,7 @@ def _add_files(tar: tarfile.TarFile, storage: Storage) -> tuple[list[FileEntry],
                 info = tarfile.TarInfo(FILES + key)
                 info.size, info.mtime = size, int(time.time())
                 tar.addfile(info, reader)
-        except (FileNotFoundError, KeyError):
+        except FileNotFoundError:  # deleted since the listing (both stores say so alike)
             vanished += 1
             continue
         entries.append(FileEntry(key, reader.size, reader.hash.hexdigest()))

@@ -107,7 +107,15 @@ class S3Storage:
 
     @contextmanager
     def open(self, key: str) -> Iterator[BinaryIO]:
-        body = self.client.get_object(Bucket=self.bucket, Key=_checked(key))["Body"]
+        """The object's bytes as a stream; a missing one is `FileNotFoundError`, as on disk."""
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=_checked(key))["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                raise FileNotFoundError(key) from error
+            raise
         try:
             yield body
         finally:

@@ -68,3 +68,18 @@ def test_a_backup_reports_what_retention_did(sqlite_db: str) -> None:
 
 def date_at(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, 3, 17, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("store", ["local", "s3"])
+def test_a_file_deleted_while_the_backup_runs_is_counted_not_fatal(
+    sqlite_db: str, store: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if store == "s3":
+        request.getfixturevalue("s3")
+    apply_env(BACKUP_KEY="k")
+    storage = get_storage()
+    listed = storage.listing
+    ghost = "w1/p1/" + "0" * 32  # listed, then gone before it is read
+    monkeypatch.setattr(storage, "listing", lambda prefix="": iter([*listed(prefix), (ghost, 10)]))
+    report = make_backup()
+    assert (report.vanished, report.files) == (1, [])
