@@ -41,16 +41,25 @@ class ProdStack(Stack):
         env = self.web_env(self.web_ports[0])
         for command in ([REFLEX, "db", "migrate"], [PYTHON, "-m", "rehome", "demo"]):
             subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-        for index, port in enumerate(self.web_ports):
-            web_dir = self.dir / f"web-{index}"  # each process serves its own copy of the build
-            shutil.copytree(ROOT / ".web", web_dir, symlinks=True)
-            self.procs[f"web{index}"] = start_app(
-                self.web_env(port, str(web_dir)), port, self.dir / f"web{index}.log"
-            )
         self.start_worker()
         beat = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "worker.app:celery_app", "beat",
                 "--schedule", str(self.dir / "beat-schedule"), "--loglevel=INFO"]  # fmt: skip
         self._spawn("beat", beat)
-        for index, url in enumerate(self.urls):
-            wait_ready(url, self.procs[f"web{index}"], self.dir / f"web{index}.log")
+        for index, port in enumerate(self.web_ports):  # one after the other: each builds its frontend
+            web_dir = self.dir / f"web-{index}"  # each process serves its own copy of the build
+            shutil.copytree(ROOT / ".web", web_dir, symlinks=True)
+            self._start_web(index, port, str(web_dir))
         self.wait_worker_ready()
+
+    def _start_web(self, index: int, port: int, web_dir: str, attempts: int = 3) -> None:
+        """Start one web process; again if its build's prerender timed out. React Router
+        gives each prerendered page 10 s and no retry, which a loaded machine can miss."""
+        log = self.dir / f"web{index}.log"
+        for attempt in range(1, attempts + 1):
+            self.procs[f"web{index}"] = start_app(self.web_env(port, web_dir), port, log)
+            try:
+                wait_ready(self.urls[index], self.procs[f"web{index}"], log)
+                return
+            except RuntimeError:
+                if attempt == attempts or "Prerender: Request" not in log.read_text(errors="replace"):
+                    raise

@@ -20,16 +20,18 @@ from tests.e2e import live_helpers as h
 from tests.e2e.pages import sign_in
 from tests.e2e.prod_stack import ProdStack
 from tests.fakes.llm_server import FakeLLM
-from tests.support import PG_URL
+from tests.support import PG_URL, ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 
 @pytest.fixture(scope="module")
-def stack(app_url: str) -> Iterator[ProdStack]:
-    """Needs `app_url` only for the production build it makes (copied per process)."""
+def stack(request: pytest.FixtureRequest) -> Iterator[ProdStack]:
+    """Each web process builds its own copy of `.web`; `app_url` makes the first one if need be."""
     from tests.e2e.conftest import _services_or_skip
 
+    if not (ROOT / ".web" / "node_modules").is_dir():
+        request.getfixturevalue("app_url")
     _services_or_skip()  # PostgreSQL must be there (a failure under CI)
     prod = ProdStack(name=PG_URL.rsplit("/", 1)[1] + "_smoke")
     try:
