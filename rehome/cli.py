@@ -85,6 +85,44 @@ def digests(args: argparse.Namespace) -> int:
     return 0
 
 
+def backup(_: argparse.Namespace) -> int:
+    """Back up now (the nightly beat job does the same) and apply the retention policy."""
+    from rehome.core.backup.dump import make_backup
+
+    report = make_backup()
+    print(f"Backup {report.key}: {_mib(report.archive_bytes)} encrypted, in {report.seconds:.1f} s.")
+    _print_tables(report.tables)
+    vanished = f" ({report.vanished} deleted while the backup ran)" if report.vanished else ""
+    print(f"  files: {len(report.files)} ({_mib(report.file_bytes)}){vanished}")
+    kept, deleted = len(report.kept), len(report.deleted)
+    print(f"Retention (daily 7, weekly 4, monthly 6): {kept} kept, {deleted} deleted.")
+    for key in report.deleted:
+        print(f"  deleted {key}")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from rehome.core.backup.restore import restore_backup
+
+    report = restore_backup(args.file, force=args.force)
+    if report.replaced_rows or report.replaced_files:
+        print(f"Replaced {report.replaced_rows} row(s) and {report.replaced_files} file(s) (--force).")
+    print(f"Restored {report.source} in {report.seconds:.1f} s; every row count and file checksum matches.")
+    _print_tables(report.tables)
+    print(f"  files: {report.files} ({_mib(report.file_bytes)})")
+    return 0
+
+
+def _print_tables(tables: dict[str, int]) -> None:
+    print(f"  database: {sum(tables.values())} rows in {len(tables)} tables")
+    for table, rows in sorted(tables.items()):
+        print(f"    {table:<28} {rows:>9}")
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.2f} MiB"
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="python -m rehome", description="ReHome operations")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,7 +138,13 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     digest = sub.add_parser("digests", help="write the daily project digests now")
     digest.add_argument("--now", action="store_true", help="write them now rather than on schedule")
     digest.add_argument("--project", type=int, help="only this project (written even if nothing happened)")
+    sub.add_parser("backup", help="back up the database and stored files (encrypted with BACKUP_KEY)")
+    back = sub.add_parser("restore", help="restore a backup into an empty database and storage")
+    back.add_argument("file", help="a backup file, or its key in the store (backups/rehome-....rhbk)")
+    back.add_argument("--force", action="store_true", help="replace a database and storage that hold data")
     return parser, {
+        "backup": backup,
+        "restore": restore,
         "create-admin": create_admin,
         "demo": demo,
         "smoke-stream": smoke_stream,

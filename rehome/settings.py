@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     file_url_ttl: int = Field(default=300, ge=5, le=7 * 24 * 3600)
     clamd_url: str = ""
 
+    # Backups (F-40): archives are sealed with this passphrase; without it no backup is made
+    backup_key: str = ""
+
     # Mail (F-35)
     resend_api_key: str = ""
     resend_api_url: str = "https://api.resend.com"

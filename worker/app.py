@@ -92,7 +92,7 @@ celery_app.conf.update(
 celery_app.conf.beat_schedule |= {
     entry.name: {
         "task": "rehome.run_job",
-        "schedule": crontab(minute=entry.minute),
+        "schedule": crontab(minute=entry.minute, hour=entry.hour),
         "args": (entry.job, {}),
         "options": {"expires": 55},  # a tick that waited a minute in the queue is stale
     }

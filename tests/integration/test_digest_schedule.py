@@ -48,7 +48,7 @@ def test_beat_schedule_has_the_entries_and_they_call_the_right_jobs() -> None:
     from worker.tasks import run_job_task
 
     beat = celery_app.conf.beat_schedule
-    assert set(beat) == {"digests-hourly-tick", "mention-mail-sweep", "sweep-agent-runs"}
+    assert set(beat) == {"digests-hourly-tick", "mention-mail-sweep", "nightly-backup", "sweep-agent-runs"}
     assert beat["sweep-agent-runs"]["task"] == "rehome.sweep_runs"  # orphaned runs, every few seconds
     tick = beat["digests-hourly-tick"]
     assert tick["task"] == run_job_task.name == "rehome.run_job"

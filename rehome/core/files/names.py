@@ -19,6 +19,7 @@ MAX_NAME = 255
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _KEY = re.compile(r"^w\d+/p\d+/[0-9a-f]{32}(-thumb|-preview)?$")
+_BACKUP_KEY = re.compile(r"^backups/rehome-\d{8}T\d{6}Z\.rhbk$")
 
 
 def display_name(raw: str, field: str = "file") -> str:
@@ -46,7 +47,12 @@ def variant_key(key: str, variant: str) -> str:
 
 
 def is_safe_key(key: str) -> bool:
-    """Keys are only ever made by `new_key`/`variant_key`; anything else is refused."""
+    """Keys are only ever made by `new_key`/`variant_key` (or are a backup's); anything else is refused."""
+    return bool(_KEY.match(key) or _BACKUP_KEY.match(key))
+
+
+def is_file_key(key: str) -> bool:
+    """A project file's object (what a backup carries), as opposed to a backup itself."""
     return bool(_KEY.match(key))
 
 

@@ -38,6 +38,8 @@ class Storage(Protocol):
 
     def url(self, key: str, *, name: str, content_type: str, inline: bool, ttl: int) -> str: ...
 
+    def listing(self, prefix: str = "") -> Iterator[tuple[str, int]]: ...
+
 
 class LocalStorage:
     """Files under `DATA_DIR/files/<key>`; links go through the signed `/api/blobs/` route."""
@@ -74,6 +76,15 @@ class LocalStorage:
         for key in keys:
             self.path(key).unlink(missing_ok=True)
 
+    def listing(self, prefix: str = "") -> Iterator[tuple[str, int]]:
+        """Every stored key under `prefix` and its size (partial uploads left out)."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.rglob("*")):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and key.startswith(prefix) and not path.name.startswith(".part-"):
+                yield key, path.stat().st_size
+
     def url(self, key: str, *, name: str, content_type: str, inline: bool, ttl: int) -> str:
         grant = Grant(key, content_type, content_disposition(name, inline), expiry(ttl))
         return f"/api/blobs/{sign(grant)}"
@@ -96,7 +107,15 @@ class S3Storage:
 
     @contextmanager
     def open(self, key: str) -> Iterator[BinaryIO]:
-        body = self.client.get_object(Bucket=self.bucket, Key=_checked(key))["Body"]
+        """The object's bytes as a stream; a missing one is `FileNotFoundError`, as on disk."""
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=_checked(key))["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                raise FileNotFoundError(key) from error
+            raise
         try:
             yield body
         finally:
@@ -118,6 +137,13 @@ class S3Storage:
             batch = [{"Key": _checked(k)} for k in keys[start : start + 1000]]
             if batch:
                 self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+    def listing(self, prefix: str = "") -> Iterator[tuple[str, int]]:
+        """Every object under `prefix` and its size, a page of 1000 at a time."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield str(item["Key"]), int(item["Size"])
 
     def url(self, key: str, *, name: str, content_type: str, inline: bool, ttl: int) -> str:
         params = {

@@ -31,6 +31,7 @@ JOBS: dict[str, str] = {
     "files.scan": "rehome.core.files.scan:scan_file",
     "files.thumbnail": "rehome.core.files.thumbs:make_previews",
     "files.purge": "rehome.core.files.storage:purge",
+    "backup.nightly": "rehome.core.backup.dump:nightly",
 }
 
 Dispatcher = Callable[[str, dict[str, Any]], None]

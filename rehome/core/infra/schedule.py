@@ -1,7 +1,8 @@
 """Periodic jobs: what runs when, said once for Celery beat and for the
 embedded default (which has no beat and runs the same table in-process).
 
-Times are minutes of the UTC hour in cron's notation (`*`, `*/5`, `0`); the
+Times are minutes of the UTC hour in cron's notation (`*`, `*/5`, `0`), and
+for a nightly entry the UTC hour too; the
 digest tick runs hourly and decides itself which workspaces have reached
 their local morning (`core.digests.schedule`).
 """
@@ -25,16 +26,20 @@ class Periodic:
     name: str
     job: str  # a name in `jobs.JOBS`, run with no arguments
     minute: str  # cron minute field: "*", "*/n" or a number
+    hour: str = "*"  # cron hour field (UTC): "*" or a number
 
 
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("digests-hourly-tick", "digests.tick", "0"),
     Periodic("mention-mail-sweep", "mail.mention_sweep", "*"),
+    Periodic("nightly-backup", "backup.nightly", "17", hour="3"),
 )
 
 
 def due(entry: Periodic, now: datetime) -> bool:
     """Whether `entry` runs in the minute `now` falls in."""
+    if entry.hour != "*" and now.hour != int(entry.hour):
+        return False
     if entry.minute == "*":
         return True
     if entry.minute.startswith("*/"):
