@@ -23,8 +23,7 @@ import socketio
 from playwright.async_api import async_playwright
 
 from bench.common import api_headers, bench_app, fmt, percentiles, session_cookie
-from rehome.ui.project.live import LiveState
-from rehome.ui.project.state import ProjectState
+from rehome.ui.project.page_state import ProjectPageState
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 STATUSES = ("backlog", "todo", "in_progress", "blocked", "done")
@@ -44,9 +43,16 @@ class Viewer:
         for substate in (update.get("delta") or {}).values():
             for key, value in substate.items():
                 if key.startswith("col_") and isinstance(value, list):
-                    status = key[4:].split("_rx_")[0]
-                    for card in value:
-                        self.seen.setdefault((int(card["id"]), status), now)
+                    self._saw(key, value, now)
+                elif key.startswith("patch_rx_") and isinstance(value, dict):  # a list patch
+                    for name, op in value.get("ops", {}).items():
+                        self._saw(name, [item for _, item in op.get("put", [])], now)
+
+    def _saw(self, key: str, cards: list[Any], now: float) -> None:
+        if key.startswith("col_"):
+            status = key[4:].split("_rx_")[0]
+            for card in cards:
+                self.seen.setdefault((int(card["id"]), status), now)
 
     async def open(self) -> None:
         await self.client.connect(
@@ -58,10 +64,7 @@ class Viewer:
             wait_timeout=20,
         )
         path = f"/projects/{self.project_id}/"
-        for state, handler in (
-            (ProjectState, "load"),
-            (LiveState, "run"),
-        ):
+        for state, handler in ((ProjectPageState, "load"),):  # it starts the relay itself
             await self.client.emit(
                 "event",
                 {

@@ -4,6 +4,8 @@ the chat tab with its newest messages.
 
 Each sample is a fresh navigation in Chromium, timed inside the page from
 navigation start (`performance.now()`), so the numbers are what a person sees.
+The floor is measured in the same run, sample for sample: the same cards as
+plain HTML from a bare server (`bench.baselines.plain_board`, same database).
 
 Usage: python -m bench.page_load [--runs 10] [--mode redis|embedded]
 """
@@ -14,13 +16,18 @@ import argparse
 
 from playwright.sync_api import sync_playwright
 
+from bench.baselines import plain_board
 from bench.common import bench_app, fmt, percentiles, session_cookie
+from tests.e2e.appserver import free_port
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
 def run(runs: int, mode: str) -> dict[str, dict[str, float]]:
-    board_ms, online_ms, chat_ms = [], [], []
+    board_ms, online_ms, chat_ms, plain_ms = [], [], [], []
     with bench_app(mode=mode) as app, sync_playwright() as playwright:
+        plain_port = free_port()
+        plain = plain_board.serve(app.env["DATABASE_URL"], plain_port)
+        plain_url = f"http://127.0.0.1:{plain_port}/projects/{app.project_id}"
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 900})
         name, value = session_cookie(app.url, "bench-team@bench.demo").split("=", 1)
@@ -28,7 +35,11 @@ def run(runs: int, mode: str) -> dict[str, dict[str, float]]:
         page = context.new_page()
         page.goto(f"{app.url}/projects/{app.project_id}")  # warm the server and the browser cache
         page.wait_for_selector(".task-card")
+        page.goto(plain_url)
         for _ in range(runs):
+            page.goto(plain_url, wait_until="commit")
+            page.wait_for_selector(".task-card", timeout=30_000)
+            plain_ms.append(page.evaluate("performance.now()"))
             page.goto(f"{app.url}/projects/{app.project_id}", wait_until="commit")
             page.wait_for_selector(".task-card", timeout=30_000)
             board_ms.append(page.evaluate("performance.now()"))
@@ -39,7 +50,13 @@ def run(runs: int, mode: str) -> dict[str, dict[str, float]]:
             page.wait_for_selector(".chat-line", timeout=30_000)
             chat_ms.append(page.evaluate("performance.now()") - started)
         browser.close()
-    return {"board": percentiles(board_ms), "live": percentiles(online_ms), "chat": percentiles(chat_ms)}
+        plain.shutdown()
+    return {
+        "board": percentiles(board_ms),
+        "live": percentiles(online_ms),
+        "chat": percentiles(chat_ms),
+        "plain": percentiles(plain_ms),
+    }
 
 
 def main() -> None:
@@ -52,6 +69,8 @@ def main() -> None:
     print("board cards visible (from navigation start): ", fmt(result["board"]))
     print("live relay connected (presence shown):       ", fmt(result["live"]))
     print("chat tab with newest messages (from click):  ", fmt(result["chat"]))
+    print("plain-HTML board, same cards (the floor):     ", fmt(result["plain"]))
+    print(f"board / floor: p50 {result['board']['p50'] / result['plain']['p50']:.1f}x")
 
 
 if __name__ == "__main__":
