@@ -50,11 +50,6 @@ class ChatState(ProjectState):
         self.editing_id = 0
 
     @in_project()
-    def open_chat(self, ctx: Ctx) -> None:
-        """The page opened on another tab: the chat follows right after the first delta."""
-        self._open(ctx)
-
-    @in_project()
     def load_older(self, ctx: Ctx) -> None:
         if not self.lines or not self.has_older:
             return

@@ -93,11 +93,6 @@ class FilesState(ProjectState):
         return FilesState.show_file(int(wanted), []) if wanted.isdigit() else None
 
     @in_project()
-    def open_files(self, ctx: Ctx) -> Any:
-        """The page opened on another tab: the files follow right after the first delta."""
-        return self._open(ctx)
-
-    @in_project()
     def load_files(self, ctx: Ctx) -> None:
         self._load(ctx)
 

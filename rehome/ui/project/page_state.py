@@ -1,7 +1,6 @@
 """Opening the project page: access first, then where live events start,
-then the board and the tab the URL asks for in this same event (one round
-trip, one first delta); the tabs not shown open in the events that follow, so
-their reads and bytes do not hold back the first cards on screen.
+then board, chat and files in this same event (one round trip, one first delta),
+and the tab the URL asks for.
 
 It sits beside the board, chat and relay states rather than above them, so
 the parent state (`ProjectState`) imports none of its children.
@@ -45,17 +44,11 @@ class ProjectPageState(ProjectState):
         self._refresh_frame(ctx, scope)
         query = self.router.url.query_parameters
         self.tab = query.get("tab", "board") if query.get("tab") in TABS else "board"
-        opened = [(await self.get_state(BoardState))._open(ctx)]
-        later: list[Any] = []  # the tabs not shown follow in their own events, after the first delta
-        if self.tab == "chat":
-            (await self.get_state(ChatState))._open(ctx)
-        else:
-            later.append(ChatState.open_chat)
-        if self.tab == "files":
-            opened.append((await self.get_state(FilesState))._open(ctx))
-        else:
-            later.append(FilesState.open_files)
-        return [LiveState.run, *later, *self._agent_if_shown(), *[e for e in opened if e]]
+        opened_task = (await self.get_state(BoardState))._open(ctx)
+        (await self.get_state(ChatState))._open(ctx)
+        opened_file = (await self.get_state(FilesState))._open(ctx)
+        opened = [e for e in (opened_task, opened_file) if e]
+        return [LiveState.run, *self._agent_if_shown(), *opened]
 
     @public
     def set_tab(self, tab: str) -> Any:
