@@ -8,7 +8,8 @@ queries per batch, whatever the batch holds.
 Many viewers of one project in one process wake for the same batch: the rows
 read for a role are shared between them for that batch (the viewer's own
 session and role are still checked one by one), so fifty viewers cost a few
-reads per process, not fifty.
+reads per process, not fifty. They wake together, so the first to ask reads
+and the others of its role wait for its rows rather than all reading at once.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class LiveChanges:
 _shared: OrderedDict[tuple, LiveChanges] = OrderedDict()
 _shared_lock = threading.Lock()
 _SHARED_SIZE = 256
+_reading: dict[tuple, threading.Event] = {}  # batches being read now, by role: one reader each
+READ_WAIT = 5.0  # seconds a viewer waits for another's read before reading itself
 RECHECK_EVERY = 15.0  # seconds a viewer's session and role are trusted without news
 
 
@@ -134,8 +137,28 @@ def _rows_for_role(
     key = (scope.project_id, scope.role, mine, tuple(e.id for e in batch), filters.model_dump_json())
     with _shared_lock:
         cached = _shared.get(key)
+        reading = _reading.get(key) if cached is None else None
+        if cached is None and reading is None:
+            _reading[key] = threading.Event()
+    if reading is not None:  # another viewer of this role is reading this batch: wait for its rows
+        reading.wait(READ_WAIT)
+        with _shared_lock:
+            cached = _shared.get(key)
     if cached is not None:
         return replace(cached, typing=[])
+    try:
+        out = _read_rows(session, scope, batch, filters, key)
+    finally:
+        with _shared_lock:
+            done = _reading.pop(key, None)
+    if done is not None:
+        done.set()
+    return out
+
+
+def _read_rows(
+    session: Session, scope: ProjectScope, batch: list[BusEvent], filters: BoardFilters, key: tuple
+) -> LiveChanges:
     out = LiveChanges()
     task_ids = {int(e.data["task_id"]) for e in batch if e.kind in _TASK_KINDS}
     message_ids = {int(e.data["message_id"]) for e in batch if e.kind in _MESSAGE_KINDS}

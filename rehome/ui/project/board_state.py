@@ -13,6 +13,7 @@ from rehome.core.tasks import board
 from rehome.core.tasks.views import TaskOut
 from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, in_project, public
+from rehome.ui.listsync import patch_field, set_list
 from rehome.ui.project.models import Card, FileCard, card, file_card
 from rehome.ui.project.state import ProjectState
 from rehome.ui.project.task_form import EMPTY_FORM, form_from_task, patch_from_form
@@ -38,6 +39,7 @@ class BoardState(ProjectState):
     detail: ObjectField[dict[str, Any]] = object_field(default_factory=dict)
     confirm_delete_id: rx.Field[int] = rx.field(0)
     detail_files: ListField[list[FileCard]] = list_field()
+    patch: ObjectField[dict[str, Any]] = patch_field()  # how the columns changed (see ui/listsync.py)
     _limits: dict[str, int] = {}
     _where: dict[int, str] = {}
 
@@ -51,24 +53,26 @@ class BoardState(ProjectState):
     def _column(self, status: str) -> list[Card]:
         return getattr(self, f"col_{status}")
 
-    def _set_column(self, status: str, cards: list[Card]) -> None:
-        """Columns change only through here, keeping the card → column index true."""
+    def _set_column(self, status: str, cards: list[Card], whole: bool = False) -> None:
+        """Columns change only through here, keeping the card → column index true,
+        and sending the change rather than the column when it can."""
         self._where = {k: v for k, v in self._where.items() if v != status}
         self._where.update({c["id"]: status for c in cards})
-        setattr(self, f"col_{status}", cards)
+        set_list(self, f"col_{status}", cards, whole)
 
-    def _set_board(self, snapshot: board.Board) -> None:
+    def _set_board(self, snapshot: board.Board, whole: bool = False) -> None:
         for status, items in snapshot.columns.items():
-            self._set_column(status, [card(t) for t in items])
+            self._set_column(status, [card(t) for t in items], whole)
         self.totals = snapshot.totals
 
-    def _reload(self, ctx: Ctx) -> None:
-        self._set_board(board.load_board(ctx.db, ctx.actor, self.project_id, self._filters(), self._limits))
+    def _reload(self, ctx: Ctx, whole: bool = False) -> None:
+        snapshot = board.load_board(ctx.db, ctx.actor, self.project_id, self._filters(), self._limits)
+        self._set_board(snapshot, whole)
 
     def _open(self, ctx: Ctx) -> Any:
         """Fill the board for a page that just opened (the caller checked access)."""
         self.editor_open = self.detail_open = False
-        self._reload(ctx)
+        self._reload(ctx, whole=True)
         task_id = self.router.url.query_parameters.get("task", "")
         return BoardState.open_detail(int(task_id)) if task_id.isdigit() else None
 
@@ -101,7 +105,8 @@ class BoardState(ProjectState):
             column += [c for c in incoming if c["status"] == status]
             limit = self._limits.get(status, board.PER_COLUMN)
             self._set_column(status, sorted(column, key=lambda c: c["position"])[:limit])
-        self.totals = totals
+        if totals != self.totals:  # an edit leaves the counts alone: nothing to send
+            self.totals = totals
 
     # ---- moving ------------------------------------------------------------------
     def _undo(self, error: DomainError) -> Any:

@@ -16,8 +16,9 @@ from rehome.core.files import FileOut
 from rehome.core.files.manage import MAX_ATTACHMENTS
 from rehome.core.infra.errors import DomainError
 from rehome.core.realtime import presence
-from rehome.ui.fields import ListField, list_field
+from rehome.ui.fields import ListField, ObjectField, list_field
 from rehome.ui.guard import Ctx, in_project, public
+from rehome.ui.listsync import patch_field, set_list
 from rehome.ui.project.models import ChatLine, FileCard, PersonChip, chat_line, file_card
 from rehome.ui.project.state import ProjectState
 
@@ -36,11 +37,15 @@ class ChatState(ProjectState):
     chat_error: rx.Field[str] = rx.field("")
     confirm_delete_message: rx.Field[int] = rx.field(0)
     pending_files: ListField[list[FileCard]] = list_field()  # uploaded, to go with the next message
+    patch: ObjectField[dict[str, Any]] = patch_field()  # how `lines` changed (see ui/listsync.py)
+
+    def _set_lines(self, lines: list[ChatLine], whole: bool = False) -> None:
+        set_list(self, "lines", lines, whole)
 
     def _open(self, ctx: Ctx) -> None:
         """The newest page of the chat, for a page that just opened."""
         page = messages.list_messages(ctx.db, ctx.actor, self.project_id, limit=PAGE)
-        self.lines = [chat_line(m) for m in reversed(page.items)]
+        self._set_lines([chat_line(m) for m in reversed(page.items)], whole=True)
         self.has_older = page.next_cursor is not None
         self.editing_id = 0
 
@@ -50,7 +55,7 @@ class ChatState(ProjectState):
             return
         oldest = self.lines[0]["id"]
         page = messages.list_messages(ctx.db, ctx.actor, ctx.project_id, before_id=oldest, limit=PAGE)
-        self.lines = [chat_line(m) for m in reversed(page.items)] + self.lines
+        self._set_lines([chat_line(m) for m in reversed(page.items)] + list(self.lines))
         self.has_older = page.next_cursor is not None
 
     def _apply_messages(self, changed: list[MessageOut], gone: set[int]) -> None:
@@ -59,7 +64,7 @@ class ChatState(ProjectState):
         kept = [by_id.pop(line["id"], line) for line in self.lines if line["id"] not in gone]
         newest = kept[-1]["id"] if kept else 0
         kept += sorted((line for line in by_id.values() if line["id"] > newest), key=lambda line: line["id"])
-        self.lines = kept[-KEEP:]
+        self._set_lines(kept[-KEEP:])
 
     def _apply_attachments(self, changed: list[FileOut], gone: set[int]) -> None:
         """A file on a message changed (previews ready, renamed) or went away."""
@@ -71,7 +76,7 @@ class ChatState(ProjectState):
                 kept = [fresh.get(c["id"], c) for c in line["files"] if c["id"] not in gone]
                 line = ChatLine(**{**line, "files": kept})
             lines.append(line)
-        self.lines = lines
+        self._set_lines(lines)
 
     @in_project(Action.POST_MESSAGE, on_error="_chat_refused")
     def attach_uploaded(self, ctx: Ctx, file_id: int) -> None:

@@ -9,7 +9,10 @@ from reflex.vars import ObjectVar
 from rehome.ui.components.offline import offline_capture
 from rehome.ui.digests.project_view import agent_tab
 from rehome.ui.layout import app_shell
+from rehome.ui.listsync import list_patches
+from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.board_view import board_tab
+from rehome.ui.project.chat_state import ChatState
 from rehome.ui.project.chat_view import chat_tab
 from rehome.ui.project.files_view import file_lightbox, files_tab
 from rehome.ui.project.live import LiveState
@@ -91,4 +94,6 @@ def project_page() -> rx.Component:
             on_change=ProjectPageState.set_tab,
         ),
         file_lightbox(),
+        list_patches(BoardState),
+        list_patches(ChatState),
     )
