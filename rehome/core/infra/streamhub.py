@@ -11,7 +11,10 @@ hub is blocked is picked up at once through `CLIENT UNBLOCK`.
 
 Why this is gap-free: a waiter registers (noting the stream's version)
 before its own non-blocking read, so an entry is either in that read or
-bumps the version afterwards and wakes it.
+bumps the version afterwards and wakes it. A waiter whose cursors all equal
+the hub's tails skips that read (issue 13: one round trip less per frame):
+the hub has delivered nothing past them, so anything there is still to come
+from the hub's next read and will bump the version.
 
 Without a Redis server (the embedded fakeredis), reads block in-process as
 before: there are no connections to save.
@@ -42,6 +45,7 @@ class _Watch:
     refs: int = 0
     version: int = 0
     idle_since: float = 0.0
+    heard: bool = False  # in the hub's reads from now on: anything past `tail` will bump
     waiters: set[asyncio.Future[None]] = field(default_factory=set)
 
     def bump(self) -> None:
@@ -68,9 +72,13 @@ class StreamHub:
         watches = {key: self._enter(key, cursor) for key, cursor in streams.items()}
         try:
             versions = {key: w.version for key, w in watches.items()}
-            answer = await get_async_redis().xread(streams, count=count)
-            if answer or not block_ms:
-                return list(answer or [])
+            if not block_ms:
+                return list(await get_async_redis().xread(streams, count=count) or [])
+            caught_up = all(w.heard and w.tail == streams[key] for key, w in watches.items())
+            if not caught_up:  # else nothing is past the hub's tails yet: what comes will wake us
+                answer = await get_async_redis().xread(streams, count=count)
+                if answer:
+                    return list(answer)
             self._start()
             if added:
                 await self._interrupt()
@@ -150,6 +158,8 @@ class StreamHub:
         if self._conn_id is None:
             self._conn_id = int(await conn.client_id())
         streams = {key: watch.tail for key, watch in self._watches.items()}
+        for heard in self._watches.values():
+            heard.heard = True
         self._blocking = True
         try:
             answer = await conn.xread(streams, block=HUB_BLOCK_MS, count=100)
