@@ -9,7 +9,11 @@ order flipping each round, so both see the same machine. Prints each
 round's p50/p99, the ratio of the p99s and the load average, then medians
 with min-max.
 
-    GRANIAN_WORKERS=2 python -m bench.token_floor --rounds 3 --streams 100
+    GRANIAN_WORKERS=2 python -m bench.token_floor --rounds 3 --streams 100 [--api-only]
+
+`--api-only` serves the app's API (token socket included) without the Reflex
+pages, as `bench/stack.py` does (`bench.webapp`, Granian): no frontend build,
+for a machine too busy to prerender one.
 """
 
 from __future__ import annotations
@@ -19,16 +23,53 @@ import asyncio
 import os
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
+import psycopg
+import redis as redis_lib
 
 from bench.agent_stream import delivery
-from bench.common import bench_app, session_cookie
-from tests.e2e.appserver import PYTHON, free_port
+from bench.common import BENCH_DB, BENCH_REDIS, PG_ADMIN, BenchApp, bench_app, session_cookie
+from tests.e2e.appserver import PYTHON, app_env, free_port, prepare
 from tests.support import ROOT
+
+
+@contextmanager
+def api_only() -> Iterator[BenchApp]:
+    """The API and streams on PostgreSQL and Redis, seeded like `bench_app`."""
+    data_dir = Path(tempfile.mkdtemp(prefix="rehome-bench-"))
+    port = free_port()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    redis_lib.Redis.from_url(BENCH_REDIS).flushdb()
+    env = app_env(
+        data_dir,
+        port,
+        API_RATE_PER_MINUTE="100000",
+        DATABASE_URL=PG_ADMIN.rsplit("/", 1)[0] + f"/{BENCH_DB}",
+        REDIS_URL=BENCH_REDIS,
+    )
+    prepare(env)
+    seed = [PYTHON, "-m", "bench.seed", "--tasks", "200", "--messages", "200"]
+    seeded = subprocess.run(seed, cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+    workers = os.environ.get("GRANIAN_WORKERS", "2")
+    command = [PYTHON, "-m", "granian", "--interface", "asgi", "--factory", "--workers", workers]
+    proc = subprocess.Popen(
+        [*command, "--port", str(port), "--log-level", "warning", "bench.webapp:app"], cwd=ROOT, env=env
+    )
+    try:
+        _wait_listening(port)
+        project_id = int(seeded.stdout.split("project_id=")[1].split()[0])
+        yield BenchApp(url=f"http://localhost:{port}", project_id=project_id, env=env)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @contextmanager
@@ -63,8 +104,8 @@ def _summary(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
-async def main_async(rounds: int, streams: int) -> None:
-    with bench_app(tasks=200, messages=200) as app:
+async def main_async(rounds: int, streams: int, api: bool) -> None:
+    with api_only() if api else bench_app(tasks=200, messages=200) as app:
         cookie = session_cookie(app.url, "bench-admin@bench.demo")
         with bare_forwarder(app.env["REDIS_URL"]) as bare_url:
             await delivery(app.url, app.env, cookie, 10)  # warm up both
@@ -95,8 +136,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--streams", type=int, default=100)
+    parser.add_argument("--api-only", action="store_true")
     args = parser.parse_args()
-    asyncio.run(main_async(args.rounds, args.streams))
+    asyncio.run(main_async(args.rounds, args.streams, args.api_only))
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ hub is blocked is picked up at once through `CLIENT UNBLOCK`.
 
 Why this is gap-free: a waiter registers (noting the stream's version)
 before its own non-blocking read, so an entry is either in that read or
-bumps the version afterwards and wakes it. A waiter whose cursors all equal
-the hub's tails skips that read (issue 13: one round trip less per frame):
-the hub has delivered nothing past them, so anything there is still to come
-from the hub's next read and will bump the version.
+bumps the version afterwards and wakes it. A waiter whose cursors are all at
+or past the hub's tails skips that read, and goes back to waiting when the
+hub wakes it for entries it already has (issue 13: one round trip per frame,
+as a bare forwarder makes): the hub has seen nothing past those cursors, so
+anything there is still to come from the hub's reads and will bump the
+version.
 
 Without a Redis server (the embedded fakeredis), reads block in-process as
 before: there are no connections to save.
@@ -71,23 +73,33 @@ class StreamHub:
         added = [key for key in streams if key not in self._watches]
         watches = {key: self._enter(key, cursor) for key, cursor in streams.items()}
         try:
-            versions = {key: w.version for key, w in watches.items()}
             if not block_ms:
                 return list(await get_async_redis().xread(streams, count=count) or [])
-            caught_up = all(w.heard and w.tail == streams[key] for key, w in watches.items())
-            if not caught_up:  # else nothing is past the hub's tails yet: what comes will wake us
+            until = time.monotonic() + block_ms / 1000
+            versions = {key: w.version for key, w in watches.items()}
+            if not self._nothing_past(watches, streams):
                 answer = await get_async_redis().xread(streams, count=count)
                 if answer:
                     return list(answer)
             self._start()
             if added:
                 await self._interrupt()
-            if all(w.version == versions[key] for key, w in watches.items()):
-                await self._wait(list(watches.values()), block_ms / 1000)
-            return list(await get_async_redis().xread(streams, count=count) or [])
+            while (remaining := until - time.monotonic()) > 0:
+                if all(w.version == versions[key] for key, w in watches.items()):
+                    await self._wait(list(watches.values()), remaining)
+                if not self._nothing_past(watches, streams):
+                    return list(await get_async_redis().xread(streams, count=count) or [])
+                versions = {key: w.version for key, w in watches.items()}  # the hub caught up with us
+            return []
         finally:
             for key in streams:
                 self._leave(key)
+
+    @staticmethod
+    def _nothing_past(watches: dict[str, _Watch], streams: dict[str, str]) -> bool:
+        """The hub has seen nothing past these cursors (so anything there is
+        still to come from its reads, and will wake the waiter)."""
+        return all(w.heard and _before_or_at(w.tail, streams[key]) for key, w in watches.items())
 
     def watched(self) -> int:
         return len(self._watches)
@@ -174,6 +186,16 @@ class StreamHub:
         for key, watch in list(self._watches.items()):
             if watch.refs <= 0 and not watch.waiters and now - watch.idle_since > KEEP_WATCHING:
                 del self._watches[key]
+
+
+def _entry_id(text: str) -> tuple[int, int] | None:
+    millis, _, seq = text.partition("-")
+    return (int(millis), int(seq or 0)) if millis.isdigit() and (not seq or seq.isdigit()) else None
+
+
+def _before_or_at(tail: str, cursor: str) -> bool:
+    ours, theirs = _entry_id(tail), _entry_id(cursor)
+    return ours is not None and theirs is not None and ours <= theirs
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamHub] = weakref.WeakKeyDictionary()
