@@ -6,7 +6,8 @@ A tab is a raw Reflex socket client (the browser's protocol, as
 `tests/e2e/raw_socket.py` speaks it) that sends `hydrate` and the project
 page's `load`, then dispatches every backend event the server sends back for
 the page to run (the live relay among them), as the browser does. Run with
-one web process so RSS is one process's:
+one web process so RSS is one process's (Reflex's backend only: the
+state socket needs no built pages):
 
     GRANIAN_WORKERS=1 python -m bench.tab_memory --tabs 100
 """
@@ -25,7 +26,8 @@ from typing import Any
 import redis as redis_lib
 import socketio
 
-from bench.common import bench_app, session_cookie
+from bench.common import session_cookie
+from bench.served import serve
 from rehome.ui.project.page_state import ProjectPageState
 from tests.e2e.raw_socket import hydrate_name
 
@@ -112,7 +114,7 @@ async def _open_all(url: str, cookie: str, path: str | None, count: int) -> list
 
 
 async def run(count: int) -> None:
-    with bench_app() as app:
+    with serve("reflex", tasks=2000, messages=4000) as app:
         cookie = session_cookie(app.url, "bench-team@bench.demo")
         path = f"/projects/{app.project_id}/"
         rdb = redis_lib.Redis.from_url(app.env["REDIS_URL"])

@@ -23,53 +23,14 @@ import asyncio
 import os
 import statistics
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-
-import httpx
-import psycopg
-import redis as redis_lib
 
 from bench.agent_stream import delivery
-from bench.common import BENCH_DB, BENCH_REDIS, PG_ADMIN, BenchApp, bench_app, session_cookie
-from tests.e2e.appserver import PYTHON, app_env, free_port, prepare
+from bench.common import bench_app, session_cookie
+from bench.served import serve, wait_listening
+from tests.e2e.appserver import PYTHON, free_port
 from tests.support import ROOT
-
-
-@contextmanager
-def api_only() -> Iterator[BenchApp]:
-    """The API and streams on PostgreSQL and Redis, seeded like `bench_app`."""
-    data_dir = Path(tempfile.mkdtemp(prefix="rehome-bench-"))
-    port = free_port()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    redis_lib.Redis.from_url(BENCH_REDIS).flushdb()
-    env = app_env(
-        data_dir,
-        port,
-        API_RATE_PER_MINUTE="100000",
-        DATABASE_URL=PG_ADMIN.rsplit("/", 1)[0] + f"/{BENCH_DB}",
-        REDIS_URL=BENCH_REDIS,
-    )
-    prepare(env)
-    seed = [PYTHON, "-m", "bench.seed", "--tasks", "200", "--messages", "200"]
-    seeded = subprocess.run(seed, cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
-    workers = os.environ.get("GRANIAN_WORKERS", "2")
-    command = [PYTHON, "-m", "granian", "--interface", "asgi", "--factory", "--workers", workers]
-    proc = subprocess.Popen(
-        [*command, "--port", str(port), "--log-level", "warning", "bench.webapp:app"], cwd=ROOT, env=env
-    )
-    try:
-        _wait_listening(port)
-        project_id = int(seeded.stdout.split("project_id=")[1].split()[0])
-        yield BenchApp(url=f"http://localhost:{port}", project_id=project_id, env=env)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @contextmanager
@@ -82,22 +43,11 @@ def bare_forwarder(redis_url: str) -> Iterator[str]:
         [*command, "--log-level", "warning", "bench.baselines.bare_forwarder:app"], cwd=ROOT, env=env
     )
     try:
-        _wait_listening(port)
+        wait_listening(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-
-
-def _wait_listening(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError("the bare forwarder did not start")
 
 
 def _summary(values: list[float]) -> str:
@@ -105,7 +55,7 @@ def _summary(values: list[float]) -> str:
 
 
 async def main_async(rounds: int, streams: int, api: bool) -> None:
-    with api_only() if api else bench_app(tasks=200, messages=200) as app:
+    with serve("api") if api else bench_app(tasks=200, messages=200) as app:
         cookie = session_cookie(app.url, "bench-admin@bench.demo")
         with bare_forwarder(app.env["REDIS_URL"]) as bare_url:
             await delivery(app.url, app.env, cookie, 10)  # warm up both

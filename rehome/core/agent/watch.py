@@ -6,10 +6,12 @@ client), removed from the project, disabled or signed out, the rest of the
 answer may hold items they can no longer see, so the token socket and the SSE
 stream read through `RunWatch.read()`: the run's stream and the viewer's user
 channel in ONE Redis read (atomic across both, so an access change announced
-before a token was written is seen with it), then the database check, re-run
-at once when the channel announces an access change and every few seconds
-regardless (expiry, idle timeout). One round trip per frame, as a bare
-forwarder makes (issue 13: a separate channel read per frame made three).
+before a token was written is seen with it). An announced change is checked
+in the database before anything more goes out; every few seconds a check
+also runs beside the stream (expiry, idle timeout) and ends it at the next
+frame if it fails. One round trip per frame, as a bare forwarder makes
+(issue 13: a separate channel read per frame made three, and the periodic
+check held frames behind the thread pool).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class RunWatch:
         self.run_id, self.actor, self._reresolve = run_id, actor, reresolve
         self._channel, self._cursor = bus.user_channel(actor.user_id), cursor
         self._checked = time.monotonic()
+        self._periodic: asyncio.Future[bool] | None = None
 
     @classmethod
     async def start(cls, reresolve: Reresolve, run_id: int) -> RunWatch | None:
@@ -95,9 +98,23 @@ class RunWatch:
         return cursor, items, await self._allowed(news)
 
     async def _allowed(self, news: bool) -> bool:
-        """A database check on news or every RECHECK_EVERY seconds."""
+        """On news, a database check before anything goes out. Otherwise the
+        periodic check (expiry, idle timeout: nothing announces those) runs
+        beside the stream and ends it at the next frame if it fails: waiting
+        for it held every frame of every socket behind a thread pool busy
+        with a hundred sockets' checks (issue 13, token delivery)."""
+        if self._periodic is not None and self._periodic.done():
+            passed, self._periodic = self._periodic.result(), None
+            if not passed:
+                return False
         now = time.monotonic()
-        if not news and now - self._checked < RECHECK_EVERY:
-            return True
-        self._checked = now
+        if news:
+            self._checked = now
+            return await asyncio.to_thread(_check, self._reresolve, self.run_id) is not None
+        if now - self._checked >= RECHECK_EVERY and self._periodic is None:
+            self._checked = now
+            self._periodic = asyncio.ensure_future(self._check_later())
+        return True
+
+    async def _check_later(self) -> bool:
         return await asyncio.to_thread(_check, self._reresolve, self.run_id) is not None
