@@ -101,7 +101,8 @@ def _redis_states(client: redis_lib.Redis) -> dict[str, int]:
     for key in client.scan_iter(count=1000):
         name = key.decode(errors="replace")
         if "reflex___state" in name:
-            sizes[name.rsplit(".", 1)[-1]] += int(client.memory_usage(key) or 0)
+            state = name.rsplit(".", 1)[-1] if "." in name else "reflex root state"
+            sizes[state] += int(client.memory_usage(key) or 0)
     return dict(sizes)
 
 

@@ -14,7 +14,8 @@ class _LetGo:
     """What a relay's state proxy holds between its `async with` blocks."""
 
     def __getattr__(self, name: str) -> Any:
-        raise RuntimeError(f"relay state read outside `async with` ({name}): loaded under the lock only")
+        # AttributeError: what wrapt expects of the optional hooks it looks up
+        raise AttributeError(f"relay state read outside `async with` ({name}): loaded under the lock only")
 
 
 _LET_GO = _LetGo()
