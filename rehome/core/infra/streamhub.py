@@ -16,7 +16,8 @@ or past the hub's tails skips that read, and goes back to waiting when the
 hub wakes it for entries it already has (issue 13: one round trip per frame,
 as a bare forwarder makes): the hub has seen nothing past those cursors, so
 anything there is still to come from the hub's reads and will bump the
-version.
+version. A woken waiter whose cursors the hub's last batch starts from (or
+inside) takes its entries from that batch, with no read of its own.
 
 Without a Redis server (the embedded fakeredis), reads block in-process as
 before: there are no connections to save.
@@ -48,6 +49,7 @@ class _Watch:
     version: int = 0
     idle_since: float = 0.0
     heard: bool = False  # in the hub's reads from now on: anything past `tail` will bump
+    batch: tuple[str, list[Any]] = ("", [])  # the hub's last entries for it, and the id they follow
     waiters: set[asyncio.Future[None]] = field(default_factory=set)
 
     def bump(self) -> None:
@@ -88,7 +90,8 @@ class StreamHub:
                 if all(w.version == versions[key] for key, w in watches.items()):
                     await self._wait(list(watches.values()), remaining)
                 if not self._nothing_past(watches, streams):
-                    return list(await get_async_redis().xread(streams, count=count) or [])
+                    known = _from_batches(watches, streams, count)
+                    return known if known else list(await get_async_redis().xread(streams, count=count) or [])
                 versions = {key: w.version for key, w in watches.items()}  # the hub caught up with us
             return []
         finally:
@@ -180,6 +183,7 @@ class StreamHub:
         for key, entries in answer or []:
             watch = self._watches.get(str(key))
             if watch is not None and entries:
+                watch.batch = (watch.tail, entries)
                 watch.tail = str(entries[-1][0])
                 watch.bump()
         now = time.monotonic()
@@ -196,6 +200,26 @@ def _entry_id(text: str) -> tuple[int, int] | None:
 def _before_or_at(tail: str, cursor: str) -> bool:
     ours, theirs = _entry_id(tail), _entry_id(cursor)
     return ours is not None and theirs is not None and ours <= theirs
+
+
+def _from_batches(watches: dict[str, _Watch], streams: dict[str, str], count: int) -> list[Any]:
+    """What a woken waiter would read, from the entries the hub just read
+    (one XREAD reply, atomic across its streams); empty when a cursor is
+    behind the hub's last batch for its stream (then the waiter reads)."""
+    answer = []
+    for key, watch in watches.items():
+        cursor, (start, entries) = _entry_id(streams[key]), watch.batch
+        if cursor is None or (_before_or_at(watch.tail, streams[key]) and watch.heard):
+            if cursor is None:
+                return []
+            continue  # nothing new on this stream
+        first = _entry_id(start)
+        if first is None or first > cursor:
+            return []  # the waiter missed an earlier batch
+        fresh = [entry for entry in entries if (_entry_id(str(entry[0])) or (0, 0)) > cursor]
+        if fresh:
+            answer.append((key, fresh[:count]))
+    return answer
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamHub] = weakref.WeakKeyDictionary()
