@@ -9,9 +9,9 @@ channel in ONE Redis read (atomic across both, so an access change announced
 before a token was written is seen with it). An announced change is checked
 in the database before anything more goes out; every few seconds a check
 also runs beside the stream (expiry, idle timeout) and ends it at the next
-frame if it fails. One round trip per frame, as a bare forwarder makes
-(issue 13: a separate channel read per frame made three, and the periodic
-check held frames behind the thread pool).
+frame if it fails. At most one read of its own per frame, usually none (the
+hub hands over what it read; issue 13: a separate channel read per frame made
+three, and the periodic check held frames behind the thread pool).
 """
 
 from __future__ import annotations
