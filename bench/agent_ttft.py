@@ -18,6 +18,7 @@ streams while the others do.
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 
@@ -72,7 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("levels", nargs="*", type=int, default=[1, 10, 100])
     args = parser.parse_args()
-    stack = Stack("rehome_bench_ttft")
+    stack = Stack(os.environ.get("BENCH_DB", "rehome_bench") + "_ttft")
     try:
         stack.start()
         client = Client(stack)

@@ -120,7 +120,7 @@ async def _open(stack: Stack, runs: list[int], threads: list[int]) -> tuple[aioh
 
 
 async def run(count: int) -> None:
-    stack = Stack("rehome_bench_idle")
+    stack = Stack(os.environ.get("BENCH_DB", "rehome_bench") + "_idle")
     try:
         stack.start()
         stack.stop("beat")  # nothing may finish the idle runs meanwhile

@@ -148,12 +148,12 @@ async def _events(
     cursor = "0"
     while True:  # waits through the process's one blocking reader (streamhub)
         try:
-            cursor, items = await stream.read(run.id, cursor, block_ms=int(KEEPALIVE * 1000))
+            cursor, items, allowed = await watch.read(cursor, block_ms=int(KEEPALIVE * 1000))
         except redis_errors():
             await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
             yield ": reconnecting\n\n"
             continue
-        if not await watch.still_allowed():
+        if not allowed:
             yield _sse("done", {"run_id": run.id, "status": "forbidden", "message_id": None})
             return
         for item in items:

@@ -15,8 +15,9 @@ holding anything back (the browser paces rendering itself). `?after=<seq>`
 resumes after a dropped connection.
 
 Waiting costs nothing per socket (issue 9): the stream is read through the
-process's one blocking Redis reader (`streamhub`), the database is asked
-only when a run's stream is gone, and a client that leaves is noticed at
+process's one blocking Redis reader (`streamhub`), together with the viewer's
+user channel in one read per frame (`RunWatch.read`, issue 13), the
+database is asked only when a run's stream is gone, and a client that leaves is noticed at
 once (a second task listens for the close), not at the next send.
 """
 
@@ -86,11 +87,11 @@ async def _pump(socket: WebSocket, run_id: int, after: int, watch: RunWatch) -> 
     cursor, asked_db = "0", 0.0
     while True:
         try:
-            cursor, items = await stream.read(run_id, cursor, block_ms=WAIT_MS)
+            cursor, items, allowed = await watch.read(cursor, block_ms=WAIT_MS)
         except redis_errors():
             await asyncio.sleep(1.0)  # Redis is away: the run's text waits in its worker
             continue
-        if not await watch.still_allowed():  # demoted, removed or signed out: not one frame more
+        if not allowed:  # demoted, removed or signed out: not one frame more
             await socket.send_text("!forbidden")
             await socket.close(code=POLICY_VIOLATION)
             return

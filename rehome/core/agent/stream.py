@@ -195,21 +195,32 @@ def first_seq(run_id: int) -> int | None:
     return int(oldest[0][1]["s"]) if oldest else None
 
 
+def stream_key(run_id: int) -> str:
+    """The Redis stream a run's deltas go to (for readers that wait on more
+    than one stream in one read, see `watch.RunWatch.read`)."""
+    return _key(run_id, "stream")
+
+
 async def read(
     run_id: int, cursor: str, block_ms: int = 1000, count: int = 500
 ) -> tuple[str, list[Chunk | Done]]:
     """Entries after `cursor` (a stream id; "0" from the start): new cursor and items."""
-    answer = await streamhub.xread({_key(run_id, "stream"): cursor}, block_ms, count)
+    answer = await streamhub.xread({stream_key(run_id): cursor}, block_ms, count)
+    entries = [entry for _, got in answer or [] for entry in got]
+    return parse(entries, cursor)
+
+
+def parse(entries: list[tuple[str, dict[str, str]]], cursor: str) -> tuple[str, list[Chunk | Done]]:
+    """A stream's raw entries as items, and the cursor after them."""
     items: list[Chunk | Done] = []
-    for _, entries in answer or []:
-        for entry_id, fields in entries:
-            cursor = str(entry_id)
-            seq = int(fields["s"])
-            if "done" in fields:
-                marker = json.loads(fields["done"])
-                items.append(Done(seq, str(marker["status"]), marker.get("message_id")))
-            else:
-                items.append(Chunk(seq, str(fields["t"])))
+    for entry_id, fields in entries:
+        cursor = str(entry_id)
+        seq = int(fields["s"])
+        if "done" in fields:
+            marker = json.loads(fields["done"])
+            items.append(Done(seq, str(marker["status"]), marker.get("message_id")))
+        else:
+            items.append(Chunk(seq, str(fields["t"])))
     return cursor, items
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from rehome.core.access import Action, Actor, ProjectScope, project_scope, require_admin
 from rehome.core.activity import log as audit
 from rehome.core.agent import governance, sweeper
-from rehome.core.agent.context import build_context, estimate_tokens
+from rehome.core.agent.context import estimate_tokens
 from rehome.core.agent.prompt import SYSTEM_PROMPT
 from rehome.core.agent.providers.prices import cost_cents
 from rehome.core.agent.redact import cited_refs, redact, visible_refs
@@ -151,18 +151,20 @@ def thread_runs(session: Session, actor: Actor, thread_id: int, limit: int = 50)
 
 
 def estimate(session: Session, actor: Actor, thread_id: int, question: str = "") -> float:
-    """The most the next question may cost: context as it stands plus a full answer."""
-    thread, _ = thread_scope(session, actor, thread_id, ask=True)
+    """The most the next question may cost: a full context plus a full answer.
+
+    The context is counted at its budget, not built: building it here as well
+    as in the worker doubled the CPU each question cost and was most of the
+    time to first token under load (issue 9). The worker builds it once; the
+    reservation is settled on what the run really used."""
+    thread_scope(session, actor, thread_id, ask=True)
+    return _worst_case(session, actor, thread_id, question)
+
+
+def _worst_case(session: Session, actor: Actor, thread_id: int, question: str) -> float:
     settings = get_settings()
-    context = build_context(
-        session,
-        actor,
-        project_id=thread.project_id,
-        question=question,
-        budget_tokens=settings.ai_context_tokens,
-    )
     past = sum(estimate_tokens(m.content) for m in history(session, thread_id))
-    prompt = estimate_tokens(SYSTEM_PROMPT) + context.tokens + past + estimate_tokens(question)
+    prompt = estimate_tokens(SYSTEM_PROMPT) + settings.ai_context_tokens + past + estimate_tokens(question)
     model = governance.plan(session, actor.workspace_id)[0][1]
     return cost_cents(model, prompt, settings.ai_max_tokens)
 
@@ -173,7 +175,7 @@ def ask(session: Session, actor: Actor, thread_id: int, data: QuestionIn) -> Ask
     if thread.audience == "admin":
         require_admin(actor)
     governance.check_rate(actor)
-    worst_case = estimate(session, actor, thread_id, data.content)
+    worst_case = _worst_case(session, actor, thread_id, data.content)
     keys = governance.reserve(session, actor, worst_case)
     try:
         return _queue(session, actor, thread, data.content, worst_case, keys, scope)

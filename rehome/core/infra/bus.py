@@ -46,6 +46,12 @@ def _key(channel: str) -> str:
     return f"ev:{channel}"
 
 
+def stream_key(channel: str) -> str:
+    """The Redis stream behind a channel (for readers that wait on it together
+    with other streams in one read)."""
+    return _key(channel)
+
+
 def publish(channel: str, kind: str, **data: Any) -> str:
     pipe = get_redis().pipeline()
     pipe.xadd(_key(channel), {"k": kind, "d": json.dumps(data)}, maxlen=STREAM_MAXLEN, approximate=True)

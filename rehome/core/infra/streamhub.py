@@ -11,7 +11,13 @@ hub is blocked is picked up at once through `CLIENT UNBLOCK`.
 
 Why this is gap-free: a waiter registers (noting the stream's version)
 before its own non-blocking read, so an entry is either in that read or
-bumps the version afterwards and wakes it.
+bumps the version afterwards and wakes it. A waiter whose cursors are all at
+or past the hub's tails skips that read, and goes back to waiting when the
+hub wakes it for entries it already has (issue 13: one round trip per frame,
+as a bare forwarder makes): the hub has seen nothing past those cursors, so
+anything there is still to come from the hub's reads and will bump the
+version. A woken waiter whose cursors the hub's last batch starts from (or
+inside) takes its entries from that batch, with no read of its own.
 
 Without a Redis server (the embedded fakeredis), reads block in-process as
 before: there are no connections to save.
@@ -42,6 +48,8 @@ class _Watch:
     refs: int = 0
     version: int = 0
     idle_since: float = 0.0
+    heard: bool = False  # in the hub's reads from now on: anything past `tail` will bump
+    batch: tuple[str, list[Any]] = ("", [])  # the hub's last entries for it, and the id they follow
     waiters: set[asyncio.Future[None]] = field(default_factory=set)
 
     def bump(self) -> None:
@@ -67,19 +75,34 @@ class StreamHub:
         added = [key for key in streams if key not in self._watches]
         watches = {key: self._enter(key, cursor) for key, cursor in streams.items()}
         try:
+            if not block_ms:
+                return list(await get_async_redis().xread(streams, count=count) or [])
+            until = time.monotonic() + block_ms / 1000
             versions = {key: w.version for key, w in watches.items()}
-            answer = await get_async_redis().xread(streams, count=count)
-            if answer or not block_ms:
-                return list(answer or [])
+            if not self._nothing_past(watches, streams):
+                answer = await get_async_redis().xread(streams, count=count)
+                if answer:
+                    return list(answer)
             self._start()
             if added:
                 await self._interrupt()
-            if all(w.version == versions[key] for key, w in watches.items()):
-                await self._wait(list(watches.values()), block_ms / 1000)
-            return list(await get_async_redis().xread(streams, count=count) or [])
+            while (remaining := until - time.monotonic()) > 0:
+                if all(w.version == versions[key] for key, w in watches.items()):
+                    await self._wait(list(watches.values()), remaining)
+                if not self._nothing_past(watches, streams):
+                    known = _from_batches(watches, streams, count)
+                    return known if known else list(await get_async_redis().xread(streams, count=count) or [])
+                versions = {key: w.version for key, w in watches.items()}  # the hub caught up with us
+            return []
         finally:
             for key in streams:
                 self._leave(key)
+
+    @staticmethod
+    def _nothing_past(watches: dict[str, _Watch], streams: dict[str, str]) -> bool:
+        """The hub has seen nothing past these cursors (so anything there is
+        still to come from its reads, and will wake the waiter)."""
+        return all(w.heard and _before_or_at(w.tail, streams[key]) for key, w in watches.items())
 
     def watched(self) -> int:
         return len(self._watches)
@@ -150,6 +173,8 @@ class StreamHub:
         if self._conn_id is None:
             self._conn_id = int(await conn.client_id())
         streams = {key: watch.tail for key, watch in self._watches.items()}
+        for heard in self._watches.values():
+            heard.heard = True
         self._blocking = True
         try:
             answer = await conn.xread(streams, block=HUB_BLOCK_MS, count=100)
@@ -158,12 +183,43 @@ class StreamHub:
         for key, entries in answer or []:
             watch = self._watches.get(str(key))
             if watch is not None and entries:
+                watch.batch = (watch.tail, entries)
                 watch.tail = str(entries[-1][0])
                 watch.bump()
         now = time.monotonic()
         for key, watch in list(self._watches.items()):
             if watch.refs <= 0 and not watch.waiters and now - watch.idle_since > KEEP_WATCHING:
                 del self._watches[key]
+
+
+def _entry_id(text: str) -> tuple[int, int] | None:
+    millis, _, seq = text.partition("-")
+    return (int(millis), int(seq or 0)) if millis.isdigit() and (not seq or seq.isdigit()) else None
+
+
+def _before_or_at(tail: str, cursor: str) -> bool:
+    ours, theirs = _entry_id(tail), _entry_id(cursor)
+    return ours is not None and theirs is not None and ours <= theirs
+
+
+def _from_batches(watches: dict[str, _Watch], streams: dict[str, str], count: int) -> list[Any]:
+    """What a woken waiter would read, from the entries the hub just read
+    (one XREAD reply, atomic across its streams); empty when a cursor is
+    behind the hub's last batch for its stream (then the waiter reads)."""
+    answer = []
+    for key, watch in watches.items():
+        cursor, (start, entries) = _entry_id(streams[key]), watch.batch
+        if cursor is None or (_before_or_at(watch.tail, streams[key]) and watch.heard):
+            if cursor is None:
+                return []
+            continue  # nothing new on this stream
+        first = _entry_id(start)
+        if first is None or first > cursor:
+            return []  # the waiter missed an earlier batch
+        fresh = [entry for entry in entries if (_entry_id(str(entry[0])) or (0, 0)) > cursor]
+        if fresh:
+            answer.append((key, fresh[:count]))
+    return answer
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamHub] = weakref.WeakKeyDictionary()

@@ -16,7 +16,7 @@ from rehome.core.infra import bus
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import DomainError
 from rehome.core.vocab import EventKind
-from rehome.ui.realtime import tab_connected
+from rehome.ui.realtime import locked, tab_connected
 
 RECHECK_EVERY = 15.0
 
@@ -36,7 +36,7 @@ def _may_follow(cookie: str | None, thread_id: int) -> Actor | None:
 
 async def follow(state: Any) -> None:
     """The loop behind `AgentState.follow` (`state` is that tab's AgentState)."""
-    async with state:
+    async with locked(state):
         state._generation += 1
         generation, thread_id = state._generation, state.thread_id
         cookie, tab, path = state._session_token(), state.router.session.client_token, state.router.url.path
@@ -60,7 +60,7 @@ async def follow(state: Any) -> None:
             if actor is None:
                 return
             checked = time.monotonic()
-        async with state:
+        async with locked(state):
             if state._generation != generation or state.router.url.path != path:
                 return
             if queued and queued != state.streaming_run:

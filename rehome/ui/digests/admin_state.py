@@ -23,7 +23,7 @@ from rehome.ui.admin.state_base import AdminState
 from rehome.ui.digests.cards import EMPTY, NO_RISKS, DigestCard, RiskView, card, risk_view
 from rehome.ui.fields import ListField, ObjectField, list_field, object_field
 from rehome.ui.guard import Ctx, admin, relay
-from rehome.ui.realtime import tab_connected
+from rehome.ui.realtime import locked, tab_connected
 
 RECENT = 6
 FOLLOW_FOR = 300.0  # seconds the page waits for a digest it asked for
@@ -83,7 +83,7 @@ class AdminDigestState(AdminState):
     async def follow(self) -> None:
         """Wait (a few minutes at most) for the asked-for summary's ready event
         on the project's channel or this admin's own, then show it."""
-        async with self:
+        async with locked(self):
             self._generation += 1
             generation, scope = self._generation, self.digest_scope
             cookie, tab, path = self._session_token(), self.router.session.client_token, self.router.url.path
@@ -101,14 +101,14 @@ class AdminDigestState(AdminState):
             if ready or time.monotonic() - checked >= RECHECK_EVERY:
                 actor = await asyncio.to_thread(_admin_of, cookie, scope)
                 checked = time.monotonic()
-            async with self:
+            async with locked(self):
                 if self._generation != generation or self.router.url.path != path or actor is None:
                     return
                 if ready:
                     await asyncio.to_thread(self._reload_for, actor)
                     self.waiting, self.digest_note = "", ""
                     return
-        async with self:
+        async with locked(self):
             if self._generation == generation:
                 self.waiting = ""
 

@@ -25,7 +25,7 @@ from rehome.ui.project.chat_state import ChatState
 from rehome.ui.project.files_state import FilesState
 from rehome.ui.project.models import PersonChip
 from rehome.ui.project.state import ProjectState
-from rehome.ui.realtime import tab_connected
+from rehome.ui.realtime import locked, tab_connected
 
 HEARTBEAT_EVERY = 10.0  # seconds; presence drops a tab after presence.ONLINE_TTL
 TYPING_SHOWN = 4.0  # seconds a "… is typing" stays after the last keystroke event
@@ -78,7 +78,7 @@ class LiveState(ProjectState):
         page opened (after its access check) and of the viewer, re-checks the
         viewer's session and role on every access change and every few
         seconds, and reads every changed row again through the access layer."""
-        async with self:
+        async with locked(self):
             self._generation += 1
             generation, project_id = self._generation, self.project_id
             cursors, cookie = dict(self._cursors), self._session_token()
@@ -104,7 +104,7 @@ class LiveState(ProjectState):
                 viewer, changes, unread = await asyncio.to_thread(
                     _read, cookie, project_id, viewer, batch, filters
                 )
-                async with self:  # one state lock per batch: check, then apply
+                async with locked(self):  # one state lock per batch: check, then apply
                     if self._generation != generation or self._route_project_id() != project_id:
                         return
                     if viewer is None or changes is None:
