@@ -20,7 +20,7 @@ from tests.e2e.appserver import PYTHON, app_env, free_port, prepare, start_app, 
 from tests.support import ROOT
 
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "rehome_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "rehome_bench")  # one per parallel run
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 

@@ -16,6 +16,7 @@ from rehome.api import (
     mail_routes,
     message_routes,
     project_routes,
+    pwa_routes,
     task_routes,
     token_socket,
     web_account,
@@ -54,6 +55,7 @@ def build_api() -> FastAPI:
         web_auth.router,
         web_account.router,
         token_socket.router,
+        pwa_routes.router,
     ):
         api.include_router(router)
 
