@@ -47,10 +47,13 @@ def test_the_manifest_is_linked_valid_and_its_icons_load(app_url, browser) -> No
     page = context.new_page()
     page.goto(f"{app_url}/login")
     manifest = _manifest(app_url, page)
-    assert manifest["name"] == "ReHome" and manifest["short_name"] == "ReHome"
+    assert manifest["name"] == "ReHome"
+    assert manifest["short_name"] == "ReHome"
     assert manifest["display"] == "standalone"
-    assert manifest["start_url"].startswith("/") and manifest["scope"] == "/"
-    assert manifest["theme_color"] == "#f76b15" and manifest["background_color"].startswith("#")
+    assert manifest["start_url"].startswith("/")
+    assert manifest["scope"] == "/"
+    assert manifest["theme_color"] == "#f76b15"
+    assert manifest["background_color"].startswith("#")
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
@@ -71,7 +74,8 @@ def test_the_manifest_is_linked_valid_and_its_icons_load(app_url, browser) -> No
 
 def test_the_worker_controls_the_page_and_chromium_can_install_it(app_url, browser) -> None:
     script = httpx.get(f"{app_url}/sw.js", timeout=10)
-    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
     assert "no-cache" in script.headers["cache-control"]
     assert "__REHOME_BUILD__" not in script.text  # stamped with this build's id
 
@@ -91,7 +95,8 @@ def test_the_worker_controls_the_page_and_chromium_can_install_it(app_url, brows
     page.wait_for_timeout(1000)
     cached = page.evaluate(CACHED_URLS)
     urls = [url.removeprefix(app_url) for _, url in cached]
-    assert "/offline.html" in urls and any(u.startswith("/assets/") for u in urls)
+    assert "/offline.html" in urls
+    assert any(u.startswith("/assets/") for u in urls)
     assert {key for key, _ in cached} == {cached[0][0]}  # one cache: this build's
     for url in urls:  # no API answer, session call, upload or signed URL is kept
         assert not url.startswith(("/api/", "/auth/", "/_event", "/_upload", "/health")), url
@@ -111,7 +116,8 @@ def test_an_offline_reload_shows_the_apps_offline_page(app_url, browser) -> None
         assert page.title() == "Offline · ReHome"
         text = page.locator("#rehome-offline").inner_text()
         assert "You are offline" in text
-        assert "kept on this device" in text and "needs the network" in text
+        assert "kept on this device" in text
+        assert "needs the network" in text
         assert page.evaluate("document.styleSheets.length") >= 1
     finally:
         context.set_offline(False)

@@ -37,7 +37,8 @@ SMALL_TARGETS = """(least) => {
     if (labels.some((label) => big(label.getBoundingClientRect()))) continue;
     const name = el.getAttribute('aria-label') || el.id || el.className || '';
     const text = (el.innerText || el.value || '').trim().slice(0, 30);
-    small.push(`${el.tagName.toLowerCase()} "${name}" "${text}" ${Math.round(rect.width)}x${Math.round(rect.height)}`);
+    const size = `${Math.round(rect.width)}x${Math.round(rect.height)}`;
+    small.push(`${el.tagName.toLowerCase()} "${name}" "${text}" ${size}`);
   }
   return small;
 }"""
@@ -48,7 +49,10 @@ def _touch(cdp: Any, kind: str, x: float = 0, y: float = 0) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
 
-def _finger_drag(page: Any, cdp: Any, start: tuple[float, float], end: tuple[float, float], press_ms: int) -> None:
+Point = tuple[float, float]
+
+
+def _finger_drag(page: Any, cdp: Any, start: Point, end: Point, press_ms: int) -> None:
     """Press, wait `press_ms`, slide in small steps, rest over the target (where
     an over-eager auto-scroll would carry the card on), and lift."""
     (x0, y0), (x1, y1) = start, end

@@ -57,7 +57,8 @@ def test_one_build_one_script_and_a_new_build_a_new_one(build: Path, tmp_path: P
 
     _rebuild(build, '<script type="module" src="/assets/entry-def456.js"></script>')
     second = _script()
-    assert second != first and pwa_routes.PLACEHOLDER not in second
+    assert second != first
+    assert pwa_routes.PLACEHOLDER not in second
 
 
 def test_a_changed_stylesheet_alone_is_a_new_build(build: Path) -> None:
