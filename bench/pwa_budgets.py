@@ -53,8 +53,9 @@ class ScriptBytes:
         cdp.send("Network.enable")
 
     def _response(self, event: dict[str, Any]) -> None:
-        if event["type"] == "Script":
-            self.responses[event["requestId"]] = event["response"]
+        response = event["response"]
+        if event["type"] == "Script" or "javascript" in response.get("mimeType", ""):
+            self.responses[event["requestId"]] = response
 
     def _finished(self, event: dict[str, Any]) -> None:
         self.finished[event["requestId"]] = event["encodedDataLength"]

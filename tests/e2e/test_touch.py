@@ -30,7 +30,9 @@ SMALL_TARGETS = """(least) => {
   for (const el of document.querySelectorAll(selector)) {
     if (el.closest('.md, [aria-hidden="true"]')) continue;
     const style = getComputedStyle(el);
-    const rect = el.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    // Layout size: a menu still running its opening animation is scaled.
+    const rect = { width: el.offsetWidth ?? box.width, height: el.offsetHeight ?? box.height };
     if (style.visibility === 'hidden' || style.display === 'none' || rect.width * rect.height === 0) continue;
     if (big(rect)) continue;
     const labels = [...(el.labels || []), el.closest('label')].filter(Boolean);
@@ -128,6 +130,7 @@ def test_every_tap_target_is_at_least_44_px(app_url, browser, viewport) -> None:
     found["board"] = page.evaluate(SMALL_TARGETS, MIN_TARGET)
     page.locator(".task-card .card-menu").first.click()
     page.locator("[role=menuitem]").first.wait_for()
+    page.wait_for_timeout(400)
     found["card menu"] = page.evaluate(SMALL_TARGETS, MIN_TARGET)
     page.keyboard.press("Escape")
     page.goto(f"{app_url}/projects/{pid}?tab=chat")
@@ -135,6 +138,7 @@ def test_every_tap_target_is_at_least_44_px(app_url, browser, viewport) -> None:
     found["chat"] = page.evaluate(SMALL_TARGETS, MIN_TARGET)
     page.locator(".top-bar [aria-label=Menu]").click()
     page.locator("[role=menuitem]").first.wait_for()
+    page.wait_for_timeout(400)
     found["top bar menu"] = page.evaluate(SMALL_TARGETS, MIN_TARGET)
     context.close()
     assert all(not small for small in found.values()), found
