@@ -18,6 +18,7 @@ Usage: python -m bench.pwa_budgets [--runs 3] [--mode redis|embedded] [--message
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 from typing import Any
 
@@ -121,8 +122,12 @@ def run(runs: int, mode: str, messages: int) -> dict[str, list[dict[str, float]]
 
 
 def summary(samples: list[dict[str, float]], key: str) -> str:
-    values = [s[key] for s in samples]
-    return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f})"
+    """Median and range; a load with no LCP entry (0) is left out and counted."""
+    values = [s[key] for s in samples if s[key] > 0 or key != "lcp_s"]
+    if not values:
+        return "no samples"
+    missing = f", {len(samples) - len(values)} without an entry" if len(values) < len(samples) else ""
+    return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f}{missing})"
 
 
 def main() -> None:
@@ -132,7 +137,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     args = parser.parse_args()
     results = run(args.runs, args.mode, args.messages)
+    load = os.getloadavg()[0]
     print(f"mode={args.mode} runs={args.runs} viewport=820x1180 tasks=5000 messages={args.messages}")
+    print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores")
     for kind in ("cold", "warm"):
         samples = results[kind]
         print(f"{kind}: JS transferred KB {summary(samples, 'js_kb')}; LCP s {summary(samples, 'lcp_s')}")
