@@ -1,7 +1,8 @@
 """Issue 12, item 3 in Chromium with touch emulation: on an 820 px tablet a
 card long-pressed and dragged with a finger lands in the column it was dropped
-on (the board no longer auto-scrolls it on into Done), and every control on the board, the chat and the top bar is a tap
-target of at least 44 x 44 px at tablet and phone widths."""
+on (the board no longer auto-scrolls it on into Done), and every control on
+the board, the chat and the top bar is a tap target of at least 44 x 44 px at
+tablet and phone widths."""
 
 from __future__ import annotations
 
