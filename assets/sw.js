@@ -41,18 +41,13 @@ function cacheable(url) {
     && (IMMUTABLE.test(url.pathname) || STATIC.test(url.pathname));
 }
 
-// The shell, plus the bundles the start page pulls in, fetched past the HTTP
-// cache so a new build never stores an old copy.
+// The shell, fetched past the HTTP cache so a new build never stores an old
+// copy. Kept small so a new worker takes over at once; the bundles a page
+// loads are handed over by the page (see the "message" handler) or cached as
+// they pass through.
 async function precache() {
   const cache = await caches.open(CACHE);
   await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
-  try {
-    const html = await (await fetch("/login/", { cache: "reload" })).text();
-    const bundles = new Set(html.match(/\/assets\/[\w.\-\/]+\.(?:js|css)/g) || []);
-    await cache.addAll([...bundles]);
-  } catch (error) {
-    // The bundles are cached as pages load them instead.
-  }
 }
 
 async function store(urls) {

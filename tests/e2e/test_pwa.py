@@ -90,7 +90,7 @@ def test_the_worker_controls_the_page_and_chromium_can_install_it(app_url, brows
     )
     page = sign_in(context, app_url, "team@oakline.demo")
     pid = h.project_id(app_url, h.api_token(app_url, "team@oakline.demo"))
-    page.wait_for_function(CONTROLLED, timeout=30_000)
+    page.wait_for_function(CONTROLLED, timeout=60_000)
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == f"{app_url}/"
     cdp = context.new_cdp_session(page)
@@ -115,7 +115,7 @@ def test_the_worker_controls_the_page_and_chromium_can_install_it(app_url, brows
 def test_an_offline_reload_shows_the_apps_offline_page(app_url, browser) -> None:
     context = browser.new_context(viewport={"width": 820, "height": 1180})
     page = sign_in(context, app_url, "team@oakline.demo")
-    page.wait_for_function(CONTROLLED, timeout=30_000)
+    page.wait_for_function(CONTROLLED, timeout=60_000)
     page.wait_for_timeout(500)
     context.set_offline(True)
     try:
