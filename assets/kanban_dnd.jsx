@@ -44,6 +44,15 @@ const COLUMN_PREFIX = "kanban-column:";
 // How long a dropped card is held in its new place waiting for the server.
 const HOLD_MS = 4000;
 const GLIDE = "transform 200ms ease";
+// A finger starts a drag by resting on a card for a quarter second (a swipe
+// that moves more than `tolerance` px first scrolls the board instead).
+const TOUCH_PRESS = { delay: 250, tolerance: 10 };
+// dnd-kit's default auto-scroll starts in the outer 20 % of the board and
+// accelerates hard: on an 820 px tablet the third column lies in that band, so
+// a card held over it scrolled the board to the end and landed in Done. Here
+// the board scrolls only with the finger in its outer 6 % and gently; columns
+// beyond the screen are also one tap away through the card's "Move to" menu.
+const AUTO_SCROLL = { threshold: { x: 0.06, y: 0.1 }, acceleration: 4, interval: 10 };
 
 // A finger's pointerdown arrives before its touchstart, and dnd-kit gives the
 // gesture to the first sensor that claims it. Left to the stock PointerSensor,
@@ -240,7 +249,7 @@ function layoutShifts(board, activeId, from, to) {
 export const KanbanBoard = forwardRef(function KanbanBoard({ onMove, children, ...rest }, ref) {
   const sensors = useSensors(
     useSensor(MouseAndPenSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(TouchSensor, { activationConstraint: TOUCH_PRESS }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
   // Column id -> item ids (server order), column id -> node, item id -> node,
@@ -343,6 +352,7 @@ export const KanbanBoard = forwardRef(function KanbanBoard({ onMove, children, .
         <OverContext.Provider value={overColumn}>
           <DndContext
             sensors={sensors}
+            autoScroll={AUTO_SCROLL}
             collisionDetection={closestCorners}
             onDragStart={handleDragStart}
             onDragMove={handleDragMove}

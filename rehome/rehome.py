@@ -13,7 +13,7 @@ from rehome.core.infra import reporting
 from rehome.core.infra.schedule import embedded_beat
 from rehome.logs import configure_logging
 from rehome.settings import get_settings
-from rehome.ui import owner
+from rehome.ui import owner, pwa
 from rehome.ui.account.page import account_page
 from rehome.ui.account.state import AccountState
 from rehome.ui.admin.page_activity import activity_page
@@ -51,6 +51,7 @@ install_dispatcher()
 web_auth.tab_droppers.append(owner.drop_tab)  # sign-out empties the tab's state tree
 app = rx.App(
     head_components=[
+        *pwa.head_components(),
         rx.el.script(src="/rehome.js"),
         rx.el.script(src="/drafts.js"),
         rx.el.meta(name="theme-color", content="#f76b15"),

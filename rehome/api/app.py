@@ -17,6 +17,7 @@ from rehome.api import (
     message_routes,
     metrics_routes,
     project_routes,
+    pwa_routes,
     task_routes,
     token_socket,
     web_account,
@@ -56,6 +57,7 @@ def build_api() -> FastAPI:
         web_account.router,
         token_socket.router,
         metrics_routes.router,
+        pwa_routes.router,
     ):
         api.include_router(router)
 

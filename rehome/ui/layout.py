@@ -89,6 +89,7 @@ def top_bar() -> rx.Component:
         top="0",
         background="var(--color-panel-solid)",
         z_index="10",
+        class_name="top-bar",
     )
 
 
