@@ -230,7 +230,7 @@ def main() -> None:
                 flush=True,
             )
     print(
-        f"\n{args.rate} req/s, {args.seconds} s, {args.workers} workers, medians (min-max) of {args.runs} runs:"
+        f"\n{args.rate} req/s, {args.seconds} s, {args.workers} workers, {args.runs} runs, median (min-max):"
     )
     for name, runs in results.items():
         print(_summary(name, runs))
