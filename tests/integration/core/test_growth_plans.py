@@ -112,7 +112,8 @@ def test_a_task_page_reads_its_project_in_id_order(grown: Grown) -> None:
         assert "ix_tasks_project_id" in plan or "tasks_pkey" in plan, plan
     else:
         assert "ix_tasks_project_id" in plan, plan
-    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+    assert "Sort" not in plan, plan
 
 
 def test_context_task_queries_take_the_newest_through_an_index(grown: Grown) -> None:
@@ -125,7 +126,8 @@ def test_context_task_queries_take_the_newest_through_an_index(grown: Grown) -> 
     assert len(plans) == 2  # the newest tasks, and the open blocked or overdue ones
     for plan in plans:
         assert "ix_tasks_project_updated" in plan, plan
-        assert "TEMP B-TREE FOR ORDER BY" not in plan and "Sort" not in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+        assert "Sort" not in plan, plan
 
 
 def test_search_reads_the_full_text_index(grown: Grown) -> None:
