@@ -16,7 +16,7 @@ client is aiohttp in this process, on the same two cores.
 
 Usage: python -m bench.api_load [--rate 200] [--seconds 20] [--runs 3] [--workers 2]
 Env: BENCH_PG_ADMIN (admin URL), BENCH_DB (default rehome_bench_perf13a_api),
-BENCH_REDIS_URL.
+BENCH_REDIS_URL, BENCH_REUSE=1 (keep the database an earlier run seeded).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -55,8 +56,12 @@ async def _one(
     client: aiohttp.ClientSession, path: str, due: float, latencies: list[float], errors: list[int]
 ) -> None:
     await asyncio.sleep(max(0.0, due - time.perf_counter()))
-    async with client.get(path) as response:
-        await response.read()
+    try:
+        async with client.get(path) as response:
+            await response.read()
+    except (aiohttp.ClientError, TimeoutError):
+        errors.append(0)  # no answer within the client's timeout: counted, not timed
+        return
     latencies.append((time.perf_counter() - due) * 1000)
     if response.status != 200:
         errors.append(response.status)
@@ -97,6 +102,10 @@ def prepare_database(env: dict[str, str]) -> tuple[int, str]:
     """A fresh database with the big project; returns its id and a bearer token."""
     from bench.seed import seed
 
+    if os.environ.get("BENCH_REUSE"):  # the database a previous run seeded
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
+            row = conn.execute("SELECT max(id) FROM projects WHERE name LIKE 'Big build%'").fetchone()
+        return int(row[0] if row else 0), ""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
@@ -154,10 +163,15 @@ def serve(command: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[
                 time.sleep(0.3)
         yield url, proc.pid
     finally:
-        for pid in reversed(descendants(proc.pid)):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, 15)
-        proc.wait(timeout=30)
+        family = descendants(proc.pid)
+        proc.send_signal(signal.SIGINT)  # Granian's own graceful stop
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            for pid in family:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            proc.wait(timeout=15)
 
 
 def measure(url: str, pid: int, headers: dict[str, str], paths: list[str], args: argparse.Namespace) -> dict:

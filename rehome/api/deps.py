@@ -55,8 +55,13 @@ async def _end(session: Session, *, failed: bool) -> None:
 
 
 # "function": the transaction ends before the answer is sent, so a write is
-# committed (and announced) by the time its client hears back.
-Db = Annotated[Session, Depends(request_session, scope="function")]
+# committed (and announced) by the time its client hears back. A request holds
+# its connection across thread hops (actor check, route, commit), so at most
+# DB_CONCURRENCY requests per process hold one: more would fill the worker
+# threads with requests waiting for the pool while the holders wait for a
+# thread. The others wait here, without a thread (`max_concurrency`).
+DB_CONCURRENCY = 20  # under the engine's pool (10 + 20 overflow) and anyio's 40 threads
+Db = Annotated[Session, Depends(request_session, scope="function", max_concurrency=DB_CONCURRENCY)]
 
 
 async def text_in_query(connection: HTTPConnection) -> None:
