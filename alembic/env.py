@@ -12,6 +12,7 @@ from sqlmodel import SQLModel, create_engine
 
 import rehome.core.models  # noqa: F401  (registers every table)
 from alembic import context
+from rehome.core.models.base import in_models
 from rehome.settings import get_settings
 
 config = context.config
@@ -27,6 +28,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=in_models,
         dialect_opts={"paramstyle": "named"},
     )
     with context.begin_transaction():
@@ -36,7 +38,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = create_engine(get_settings().db_url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_name=in_models,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from rehome.api.deps import CurrentActor, Cursor, Id, Limit, bearer_token, write
+from rehome.api.deps import CurrentActor, Cursor, Db, Id, Limit, bearer_token, write
 from rehome.core.agent import ledger, stream, threads
 from rehome.core.agent.watch import RunWatch
 from rehome.core.auth.api_tokens import resolve_token
@@ -28,9 +28,12 @@ KEEPALIVE = 15.0  # seconds between comment lines on an idle stream
 
 
 @router.post("/projects/{project_id}/agent/threads", status_code=201, response_model=threads.ThreadOut)
-def create_thread(project_id: Id, body: threads.ThreadIn, request: Request, actor: CurrentActor) -> Response:
+def create_thread(
+    project_id: Id, body: threads.ThreadIn, request: Request, session: Db, actor: CurrentActor
+) -> Response:
     return write(
         request,
+        session,
         actor,
         lambda s: threads.create_thread(s, actor, project_id, body),
         body=body,
@@ -40,47 +43,51 @@ def create_thread(project_id: Id, body: threads.ThreadIn, request: Request, acto
 
 @router.get("/projects/{project_id}/agent/threads", response_model=list[threads.ThreadOut])
 def list_threads(
-    project_id: Id, actor: CurrentActor, audience: Annotated[Audience, Query()] = Audience.PARTICIPANT
+    session: Db,
+    project_id: Id,
+    actor: CurrentActor,
+    audience: Annotated[Audience, Query()] = Audience.PARTICIPANT,
 ) -> list[threads.ThreadOut]:
-    with session_scope() as session:
-        return threads.list_threads(session, actor, project_id, audience)
+    return threads.list_threads(session, actor, project_id, audience)
 
 
 @router.get("/agent/threads/{thread_id}", response_model=threads.ThreadOut)
-def get_thread(thread_id: Id, actor: CurrentActor) -> threads.ThreadOut:
-    with session_scope() as session:
-        return threads.get_thread(session, actor, thread_id)
+def get_thread(session: Db, thread_id: Id, actor: CurrentActor) -> threads.ThreadOut:
+    return threads.get_thread(session, actor, thread_id)
 
 
 @router.get("/agent/threads/{thread_id}/messages", response_model=list[threads.AgentMessageOut])
-def thread_messages(thread_id: Id, actor: CurrentActor) -> list[threads.AgentMessageOut]:
-    with session_scope() as session:
-        return threads.thread_messages(session, actor, thread_id)
+def thread_messages(session: Db, thread_id: Id, actor: CurrentActor) -> list[threads.AgentMessageOut]:
+    return threads.thread_messages(session, actor, thread_id)
 
 
 @router.post("/agent/threads/{thread_id}/messages", status_code=202, response_model=threads.AskOut)
-def ask(thread_id: Id, body: threads.QuestionIn, request: Request, actor: CurrentActor) -> Response:
+def ask(
+    thread_id: Id, body: threads.QuestionIn, request: Request, session: Db, actor: CurrentActor
+) -> Response:
     """Ask a question: answers 202 with the run id; follow it on the stream."""
-    return write(request, actor, lambda s: threads.ask(s, actor, thread_id, body), body=body, status_code=202)
+    return write(
+        request, session, actor, lambda s: threads.ask(s, actor, thread_id, body), body=body, status_code=202
+    )
 
 
 @router.post("/agent/runs/{run_id}/cancel", status_code=202, response_model=threads.RunOut)
-def cancel_run(run_id: Id, request: Request, actor: CurrentActor) -> Response:
-    return write(request, actor, lambda s: ledger.cancel_run(s, actor, run_id), status_code=202)
+def cancel_run(run_id: Id, request: Request, session: Db, actor: CurrentActor) -> Response:
+    return write(request, session, actor, lambda s: ledger.cancel_run(s, actor, run_id), status_code=202)
 
 
 @router.get("/agent/runs", response_model=Page[threads.RunOut])
 def cost_ledger(
+    session: Db,
     actor: CurrentActor,
     cursor: Cursor,
     project_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     user_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     limit: Limit = 50,
 ) -> Page[threads.RunOut]:
-    with session_scope() as session:
-        return ledger.list_runs(
-            session, actor, project_id=project_id, user_id=user_id, before_id=cursor, limit=limit
-        )
+    return ledger.list_runs(
+        session, actor, project_id=project_id, user_id=user_id, before_id=cursor, limit=limit
+    )
 
 
 def _latest_run(actor: CurrentActor, thread_id: int) -> threads.RunOut | None:

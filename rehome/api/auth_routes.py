@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from rehome.api.deps import CurrentActor, bearer_token
+from rehome.api.deps import CurrentActor, Db, bearer_token
 from rehome.core.auth import api_tokens
 from rehome.core.auth.login import Credentials, authenticate
 from rehome.core.auth.sessions import actor_for
-from rehome.core.infra.db import session_scope
 from rehome.core.infra.validation import Email, Input, Password
 from rehome.core.workspace import users
 
@@ -30,25 +29,22 @@ class LoginOut(BaseModel):
 
 
 @router.post("/login", response_model=LoginOut)
-def login(body: LoginIn) -> LoginOut:
+def login(session: Db, body: LoginIn) -> LoginOut:
     """Exchange email and password for a bearer token (shown once)."""
-    with session_scope() as session:
-        user = authenticate(session, Credentials(email=body.email, password=body.password))
-        actor = actor_for(user)
-        token, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
-        me = users.me(session, actor)
+    user = authenticate(session, Credentials(email=body.email, password=body.password))
+    actor = actor_for(user)
+    token, plain = api_tokens.create_token(session, actor, api_tokens.TokenCreate(name=body.device_name))
+    me = users.me(session, actor)
     return LoginOut(token=plain, expires_at=token.expires_at, user=me)
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, actor: CurrentActor) -> Response:
+def logout(session: Db, request: Request, actor: CurrentActor) -> Response:
     """Revoke the token this request was made with."""
-    with session_scope() as session:
-        api_tokens.revoke_plain(session, bearer_token(request) or "")
+    api_tokens.revoke_plain(session, bearer_token(request) or "")
     return Response(status_code=204)
 
 
 @router.get("/me", response_model=users.Me)
-def get_me(actor: CurrentActor) -> users.Me:
-    with session_scope() as session:
-        return users.me(session, actor)
+def get_me(session: Db, actor: CurrentActor) -> users.Me:
+    return users.me(session, actor)

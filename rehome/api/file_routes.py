@@ -14,10 +14,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
-from rehome.api.deps import CurrentActor, Id, Limit, UploadActor, write
+from rehome.api.deps import CurrentActor, Db, Id, Limit, UploadActor, write
 from rehome.core import files
 from rehome.core.files.reads import Sort, Variant
-from rehome.core.infra.db import session_scope
 from rehome.core.infra.listing import MAX_ID
 from rehome.core.infra.pagination import Page
 from rehome.core.vocab import FileKind
@@ -37,6 +36,7 @@ class UploadFingerprint(BaseModel):
 
 @router.get("/projects/{project_id}/files", response_model=Page[files.FileOut])
 def list_files(
+    session: Db,
     project_id: Id,
     actor: CurrentActor,
     request: Request,
@@ -51,8 +51,7 @@ def list_files(
 ) -> Page[files.FileOut]:
     """Newest first by default; `thumb_url`/`preview_url` are signed links valid for an hour."""
     filters = files.FileFilters(kind=kind, uploader_id=uploader_id, since=since, until=until, q=q, sort=sort)
-    with session_scope() as session:
-        page = files.list_files(session, actor, project_id, filters, cursor=cursor, limit=limit)
+    page = files.list_files(session, actor, project_id, filters, cursor=cursor, limit=limit)
     for item in page.items:
         _absolute_links(request, item)
     return page
@@ -62,6 +61,7 @@ def list_files(
 def upload_file(
     project_id: Id,
     request: Request,
+    session: Db,
     actor: UploadActor,
     file: Annotated[UploadFile, File(description="The file; its type is decided by its content.")],
     internal: Annotated[bool, Form()] = False,
@@ -70,14 +70,15 @@ def upload_file(
 ) -> Response:
     """One file per request, at most `UPLOAD_MAX_MB`; a refused upload stores nothing."""
     options = files.UploadOptions(internal=internal, keep_location=keep_location, task_id=task_id)
-    with session_scope() as session:  # access first: a stranger's bytes are not even looked at
-        files.check_upload(session, actor, project_id, options)
+    files.check_upload(session, actor, project_id, options)  # access first: a stranger's bytes are not read
+    session.commit()  # no connection held while the upload streams in
     with files.received(file.file, file.filename or "", keep_location=keep_location) as intake:
         fingerprint = UploadFingerprint(
             name=intake.name, sha256=intake.sha256, size=intake.size, options=options
         )
         return write(
             request,
+            session,
             actor,
             lambda s: files.store(s, actor, project_id, intake, options),
             body=fingerprint,
@@ -86,53 +87,56 @@ def upload_file(
 
 
 @router.get("/files/{file_id}", response_model=files.FileOut)
-def get_file(file_id: Id, actor: CurrentActor, request: Request) -> files.FileOut:
-    with session_scope() as session:
-        item = files.get_file(session, actor, file_id)
+def get_file(session: Db, file_id: Id, actor: CurrentActor, request: Request) -> files.FileOut:
+    item = files.get_file(session, actor, file_id)
     return _absolute_links(request, item)
 
 
 @router.get("/files/{file_id}/url", response_model=files.FileLink)
 def file_url(
-    file_id: Id, actor: CurrentActor, request: Request, variant: Annotated[Variant, Query()] = "original"
+    session: Db,
+    file_id: Id,
+    actor: CurrentActor,
+    request: Request,
+    variant: Annotated[Variant, Query()] = "original",
 ) -> files.FileLink:
     """A short-lived signed link (`FILE_URL_TTL` seconds for the file itself);
     409 while the file is being checked or if it was quarantined."""
-    with session_scope() as session:
-        link = files.file_link(session, actor, file_id, variant)
+    link = files.file_link(session, actor, file_id, variant)
     link.url = _absolute(request, link.url)
     return link
 
 
 @router.patch("/files/{file_id}", response_model=files.FileOut)
-def update_file(file_id: Id, body: files.FilePatch, request: Request, actor: CurrentActor) -> Response:
+def update_file(
+    file_id: Id, body: files.FilePatch, request: Request, session: Db, actor: CurrentActor
+) -> Response:
     """Rename (the uploader, admins and team) or mark internal (admins and team)."""
-    return write(request, actor, lambda s: files.update_file(s, actor, file_id, body), body=body)
+    return write(request, session, actor, lambda s: files.update_file(s, actor, file_id, body), body=body)
 
 
 @router.delete("/files/{file_id}", status_code=204)
-def delete_file(file_id: Id, request: Request, actor: CurrentActor) -> Response:
+def delete_file(file_id: Id, request: Request, session: Db, actor: CurrentActor) -> Response:
     """The uploader's own files; admins and team: anyone's. The objects are removed too."""
-    return write(request, actor, lambda s: files.delete_file(s, actor, file_id), status_code=204)
+    return write(request, session, actor, lambda s: files.delete_file(s, actor, file_id), status_code=204)
 
 
 @router.get("/tasks/{task_id}/files", response_model=list[files.FileOut])
-def task_files(task_id: Id, actor: CurrentActor, request: Request) -> list[files.FileOut]:
-    with session_scope() as session:
-        items = files.task_files(session, actor, task_id)
+def task_files(session: Db, task_id: Id, actor: CurrentActor, request: Request) -> list[files.FileOut]:
+    items = files.task_files(session, actor, task_id)
     return [_absolute_links(request, item) for item in items]
 
 
 @router.post("/tasks/{task_id}/files/{file_id}", response_model=files.FileOut)
-def attach_file(task_id: Id, file_id: Id, request: Request, actor: CurrentActor) -> Response:
+def attach_file(task_id: Id, file_id: Id, request: Request, session: Db, actor: CurrentActor) -> Response:
     """Show a file of the task's project on the task (clients: on their own tasks)."""
-    return write(request, actor, lambda s: files.attach_to_task(s, actor, task_id, file_id))
+    return write(request, session, actor, lambda s: files.attach_to_task(s, actor, task_id, file_id))
 
 
 @router.delete("/tasks/{task_id}/files/{file_id}", status_code=204)
-def detach_file(task_id: Id, file_id: Id, request: Request, actor: CurrentActor) -> Response:
+def detach_file(task_id: Id, file_id: Id, request: Request, session: Db, actor: CurrentActor) -> Response:
     return write(
-        request, actor, lambda s: files.detach_from_task(s, actor, task_id, file_id), status_code=204
+        request, session, actor, lambda s: files.detach_from_task(s, actor, task_id, file_id), status_code=204
     )
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from rehome.api.deps import CurrentActor, write
+from rehome.api.deps import CurrentActor, Db, write
 from rehome.core.infra.db import session_scope
 from rehome.core.infra.errors import NotFound
 from rehome.core.mail import preferences
@@ -33,16 +33,17 @@ _GETTING = {
 
 
 @router.get("/api/me/preferences", response_model=preferences.Preferences)
-def get_preferences(actor: CurrentActor) -> preferences.Preferences:
+def get_preferences(session: Db, actor: CurrentActor) -> preferences.Preferences:
     """Which emails you get: `all`, `mentions` (mention alerts only), `digest`
     (digests and client updates only) or `none`."""
-    with session_scope() as session:
-        return preferences.get_preferences(session, actor)
+    return preferences.get_preferences(session, actor)
 
 
 @router.patch("/api/me/preferences", response_model=preferences.Preferences)
-def set_preferences(body: preferences.PreferencesPatch, request: Request, actor: CurrentActor) -> Response:
-    return write(request, actor, lambda s: preferences.set_preferences(s, actor, body), body=body)
+def set_preferences(
+    body: preferences.PreferencesPatch, request: Request, session: Db, actor: CurrentActor
+) -> Response:
+    return write(request, session, actor, lambda s: preferences.set_preferences(s, actor, body), body=body)
 
 
 def _page(status: int = 200, **values: object) -> HTMLResponse:

@@ -38,7 +38,7 @@ def top_bar() -> rx.Component:
                     rx.cond(
                         SessionState.unread > 0,
                         rx.badge(
-                            SessionState.unread,
+                            rx.cond(SessionState.unread > 99, "99+", SessionState.unread),
                             color_scheme="red",
                             radius="full",
                             size="1",

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import rehome.core.models  # noqa: F401
+from rehome.core.models.base import in_models
 from tests.support import ROOT
 
 EXPECTED = {
@@ -54,7 +55,8 @@ def _assert_schema(url: str) -> None:
         tables = set(inspect(engine).get_table_names())
         assert tables >= EXPECTED
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+            context = MigrationContext.configure(conn, opts={"include_name": in_models})
+            diff = compare_metadata(context, SQLModel.metadata)
         assert diff == [], f"models differ from migrations: {diff}"
     finally:
         engine.dispose()

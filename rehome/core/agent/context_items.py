@@ -148,7 +148,9 @@ def fetch_tasks(session: Session, lens: Lens, *, attention: bool) -> list[Candid
         )
     limit = ATTENTION_WINDOW if attention else TASK_WINDOW
     out = []
-    newest = (col(Task.updated_at).desc(), col(Task.id).desc())
+    newest: tuple[Any, ...] = (col(Task.updated_at).desc(), col(Task.id).desc())
+    if lens.scope is not None:  # one project: ix_tasks_project_updated serves this order with the LIMIT
+        newest = (col(Task.project_id).desc(), *newest)
     for r in exec_rows(session, query.order_by(*newest).limit(limit)):
         overdue = r.due_date is not None and r.status != TaskStatus.DONE and r.due_date < now
         where, data = _where(lens, r)

@@ -81,19 +81,46 @@ def reset_engines() -> None:
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One transaction: commit on success, roll back on error, then notify."""
-    session = Session(get_engine(), expire_on_commit=False)
+    session = new_session()
     try:
         yield session
-        session.commit()
     except BaseException:
-        session.rollback()
-        session.info.pop(_AFTER_COMMIT, None)
-        _run_all(session.info.pop(_AFTER_ROLLBACK, []), "after-rollback")
+        end_session(session, failed=True)
         raise
+    end_session(session, failed=False)
+
+
+def new_session() -> Session:
+    """A session bound to the engine; it takes a connection only on its first query."""
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def end_session(session: Session, *, failed: bool) -> None:
+    """What `session_scope()` does on leaving, for a session opened elsewhere
+    (the API's one session per request): commit, or roll back when `failed`
+    or when the commit itself fails, close, then run the callbacks."""
+    if not failed:
+        try:
+            session.commit()
+        except BaseException:
+            end_session(session, failed=True)
+            raise
+        session.close()
+        session.info.pop(_AFTER_ROLLBACK, None)
+        _run_all(session.info.pop(_AFTER_COMMIT, []), "after-commit")
+        return
+    try:
+        rollback(session)
     finally:
         session.close()
-    session.info.pop(_AFTER_ROLLBACK, None)
-    _run_all(session.info.pop(_AFTER_COMMIT, []), "after-commit")
+
+
+def rollback(session: Session) -> None:
+    """Undo the open transaction and run its after-rollback callbacks (its
+    after-commit ones are dropped: nothing they announce was stored)."""
+    session.rollback()
+    session.info.pop(_AFTER_COMMIT, None)
+    _run_all(session.info.pop(_AFTER_ROLLBACK, []), "after-rollback")
 
 
 def _run_all(callbacks: list[Callable[[], None]], what: str) -> None:

@@ -15,6 +15,8 @@ class Task(SQLModel, table=True):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_project_status_position", "project_id", "status", "position"),
+        Index("ix_tasks_project_id", "project_id", "id"),
+        Index("ix_tasks_project_updated", "project_id", "updated_at", "id"),
         CheckConstraint(one_of("status", TASK_STATUSES), name="ck_task_status"),
         CheckConstraint(one_of("priority", PRIORITIES), name="ck_task_priority"),
         fts_index(

@@ -24,10 +24,14 @@ from sqlmodel import Session, col, select
 from rehome.core.access import Actor, internal_visible, visible_project_filter
 from rehome.core.infra.db import exec_rows
 from rehome.core.models import Message, Project, StoredFile, Task, User
+from rehome.core.search import fts
 from rehome.core.vocab import ScanStatus
 
 MAX_QUERY = 200
 MAX_LIMIT = 50
+# Tasks and messages are ranked among the newest CANDIDATES visible matches only:
+# a common word then costs a bounded read, not a rank of every matching row.
+CANDIDATES = 200
 SNIPPET_CHARS = 160
 _MAX_TERMS = 8
 # Inline SQL literals, not bind parameters: PostgreSQL only uses an expression
@@ -85,8 +89,9 @@ class _Matcher:
     """How the query text becomes SQL on this backend, plus the words for snippets."""
 
     tsquery: ColumnElement[Any] | None  # PostgreSQL only
-    terms: tuple[str, ...]  # lower-case LIKE terms (users everywhere, all groups on SQLite)
+    terms: tuple[str, ...]  # lower-case LIKE terms (users, files; projects on SQLite)
     words: tuple[str, ...]  # what snippets look for
+    fts_query: str | None  # SQLite's FTS5 MATCH text for tasks and messages
 
     @classmethod
     def build(cls, session: Session, query: str) -> _Matcher:
@@ -94,12 +99,36 @@ class _Matcher:
         terms = terms or (query.lower(),)  # a lone quote is searched literally, never "match all"
         words = tuple(w.lower() for w in _WORD.findall(query)) or terms
         postgres = session.get_bind().dialect.name == "postgresql"
-        return cls(tsquery=_tsquery(query) if postgres else None, terms=terms, words=words)
+        return cls(
+            tsquery=_tsquery(query) if postgres else None,
+            terms=terms,
+            words=words,
+            fts_query=None if postgres else fts.fts_query(query),
+        )
 
     def matches(self, *columns: Any) -> ColumnElement[bool]:
         if self.tsquery is not None:
             return _tsvector(*columns).bool_op("@@")(self.tsquery)
         return _like_all(self.terms, columns)
+
+    def newest(self, model: Any, columns: tuple[Any, ...], where: list[Any]) -> ColumnElement[bool]:
+        """`model` rows among the newest CANDIDATES visible matches: on PostgreSQL
+        a backward id scan when the word is common, the GIN index when it is rare;
+        on SQLite read from the FTS5 table in rowid order, newest first."""
+        id_ = col(model.id)
+        if self.tsquery is not None:
+            ids = sa_select(id_).where(*where, self.matches(*columns)).order_by(id_.desc())
+        else:
+            table = fts.TABLES[model.__tablename__]
+            ids = (
+                sa_select(table.c.rowid)
+                .select_from(table)
+                .join(model, id_ == table.c.rowid)
+                .where(fts.matching(table, self.fts_query), *where)
+                .order_by(table.c.rowid.desc())
+            )
+        joined = ids.join(Project, col(Project.id) == model.project_id)
+        return id_.in_(joined.limit(CANDIDATES).scalar_subquery())
 
     def order(self, columns: tuple[Any, ...], created: Any, id_: Any) -> list[Any]:
         """Best match first (PostgreSQL), then newest; the id keeps the order stable."""
@@ -165,14 +194,14 @@ def _projects(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[S
 
 def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
     columns = (Task.title, Task.description)
+    where = [
+        visible_project_filter(actor),
+        internal_visible(actor, col(Task.project_id), col(Task.internal)),
+    ]
     rows = session.exec(
         select(Task.id, Task.project_id, Task.title, Task.description)
         .join(Project, col(Project.id) == Task.project_id)
-        .where(
-            visible_project_filter(actor),
-            internal_visible(actor, col(Task.project_id), col(Task.internal)),
-            m.matches(*columns),
-        )
+        .where(*where, m.newest(Task, columns, where))
         .order_by(*m.order(columns, Task.created_at, Task.id))
         .limit(limit)
     )
@@ -191,6 +220,11 @@ def _tasks(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[Sear
 
 def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[SearchHit]:
     columns = (Message.body,)
+    where = [
+        visible_project_filter(actor),
+        col(Message.deleted_at).is_(None),
+        internal_visible(actor, col(Message.project_id), col(Message.internal)),
+    ]
     rows = exec_rows(
         session,
         sa_select(  # five columns: more than sqlmodel.select types
@@ -198,12 +232,7 @@ def _messages(session: Session, actor: Actor, m: _Matcher, limit: int) -> list[S
         )
         .join(Project, col(Project.id) == Message.project_id)
         .outerjoin(User, col(User.id) == Message.author_id)
-        .where(
-            visible_project_filter(actor),
-            col(Message.deleted_at).is_(None),
-            internal_visible(actor, col(Message.project_id), col(Message.internal)),
-            m.matches(*columns),
-        )
+        .where(*where, m.newest(Message, columns, where))
         .order_by(*m.order(columns, Message.created_at, Message.id))
         .limit(limit),
     )

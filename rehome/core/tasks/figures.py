@@ -177,6 +177,7 @@ def by_assignee(
     query = (
         _base(actor, scope, assignee, name, *columns)
         .outerjoin(User, col(User.id) == assignee)
+        .where(open_)  # every figure is of open tasks: done ones, the growing part, are skipped
         .group_by(assignee, name)
     )
     rows = [
