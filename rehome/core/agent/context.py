@@ -35,20 +35,18 @@ Policy, in the order it is applied:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 from sqlmodel import Session
 
 from rehome.core.access import Actor, project_scope, require_admin
+from rehome.core.agent import context_head as head_of
 from rehome.core.agent import context_items as rows_of
+from rehome.core.agent.context_fit import CATEGORIES, fill, newest, rank, rank_tasks
 from rehome.core.agent.context_rows import Candidate, Lens
 from rehome.core.agent.types import BuiltContext, ContextItem
 
-CATEGORIES = ("messages", "tasks", "files")  # "files" is the files/meta share
-ATTENTION_SHARE = 1 / 3
 CITABLE = ("T-", "M-", "F-")
 OPEN, CLOSE = "<project_data>", "</project_data>"
 NOTE = (
@@ -114,11 +112,11 @@ def build_context(
         return tokens[id(c)]
 
     ranked = {
-        "messages": _rank(rows.messages, lambda c: bool(c.data["mentions_me"])),
-        "tasks": _rank_tasks(rows.tasks, changed, shares["tasks"], cost),
-        "files": [*rows.figures, *rows.projects, *rows.people, *_newest(rows.events), *_newest(rows.files)],
+        "messages": rank(rows.messages, lambda c: bool(c.data["mentions_me"])),
+        "tasks": rank_tasks(rows.tasks, changed, shares["tasks"], cost),
+        "files": [*rows.figures, *rows.projects, *rows.people, *newest(rows.events), *newest(rows.files)],
     }
-    kept, flowed = _fill(ranked, shares, items_budget, cost)
+    kept, flowed = fill(ranked, shares, items_budget, cost)
     chosen = [c for cat in CATEGORIES for c in ranked[cat][: kept[cat]]]
     items = [
         ContextItem(kind=c.kind, id=c.id, ref=c.ref, text=c.text, tokens=cost(c), data=c.data)
@@ -184,9 +182,9 @@ class _Fetched:
 def _fetch(session: Session, lens: Lens) -> _Fetched:
     """Every candidate row in eight bounded queries (the scope check is the ninth)."""
     return _Fetched(
-        figures=rows_of.fetch_figures(session, lens),
-        projects=rows_of.fetch_projects(session, lens),
-        people=rows_of.fetch_people(session, lens),
+        figures=head_of.fetch_figures(session, lens),
+        projects=head_of.fetch_projects(session, lens),
+        people=head_of.fetch_people(session, lens),
         messages=_dedupe(
             rows_of.fetch_messages(session, lens, mentions=False),
             rows_of.fetch_messages(session, lens, mentions=True),
@@ -224,65 +222,6 @@ def _check(budget_tokens: int, split: tuple[float, float, float], safety: float)
 def _apportion(total: int, split: tuple[float, float, float]) -> list[int]:
     """Whole-token shares that never add up to more than `total`."""
     return [int(total * s) for s in split]
-
-
-def _newest(items: list[Candidate]) -> list[Candidate]:
-    return sorted(items, key=lambda c: (c.at, c.id), reverse=True)
-
-
-def _rank(items: list[Candidate], first: Callable[[Candidate], bool]) -> list[Candidate]:
-    """Items for which `first` holds, newest first, then the others, newest first."""
-    newest = _newest(items)
-    return [c for c in newest if first(c)] + [c for c in newest if not first(c)]
-
-
-def _rank_tasks(
-    items: list[Candidate], changed: set[int], share: int, cost: Callable[[Candidate], int]
-) -> list[Candidate]:
-    """Status-changed tasks, then blocked/overdue ones up to a band of the share, then newest."""
-    newest = _newest(items)
-    lead = [c for c in newest if c.id in changed]
-    band, room = [], int(share * ATTENTION_SHARE)
-    for c in newest:
-        stuck = c.data["status"] == "blocked" or c.data["overdue"]
-        if c.id not in changed and stuck and cost(c) <= room:
-            band.append(c)
-            room -= cost(c)
-    taken = {c.id for c in lead} | {c.id for c in band}
-    return lead + band + [c for c in newest if c.id not in taken]
-
-
-def _prefix_cost(costs: list[int], k: int) -> int:
-    """Tokens of the first `k` lines, newline included: a quarter token per line, rounded up."""
-    return costs[k] + (k + 3) // 4
-
-
-def _fill(
-    ranked: dict[str, list[Candidate]],
-    shares: dict[str, int],
-    items_budget: int,
-    cost: Callable[[Candidate], int],
-) -> tuple[dict[str, int], dict[str, int]]:
-    """How many of each ranking go in: the longest prefix within the share, then
-    the longest extension the left-over tokens pay for (in category order)."""
-    sums = {cat: [0, *accumulate(cost(c) for c in ranked[cat])] for cat in CATEGORIES}
-    kept = {}
-    for cat in CATEGORIES:
-        k = 0
-        while k < len(ranked[cat]) and _prefix_cost(sums[cat], k + 1) <= shares[cat]:
-            k += 1
-        kept[cat] = k
-    pool = items_budget - sum(_prefix_cost(sums[cat], kept[cat]) for cat in CATEGORIES)
-    flowed = dict.fromkeys(CATEGORIES, 0)
-    for cat in CATEGORIES:
-        base = _prefix_cost(sums[cat], kept[cat])
-        k = kept[cat]
-        while k < len(ranked[cat]) and _prefix_cost(sums[cat], k + 1) - base <= pool:
-            k += 1
-        flowed[cat] = _prefix_cost(sums[cat], k) - base
-        pool -= flowed[cat]
-        kept[cat] = k
-    return kept, flowed
 
 
 def _readable(chosen: list[Candidate]) -> list[Candidate]:

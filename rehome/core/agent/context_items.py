@@ -13,17 +13,16 @@ the number of queries never depends on the project's size.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, null, or_, type_coerce
+from sqlalchemy import ColumnElement, Select, and_, func, null, or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from rehome.core.access import project_people_filter, visible_project_filter, visible_rows
+from rehome.core.access import visible_rows
 from rehome.core.agent.context_rows import (
     DESCRIPTION_CHARS,
-    EPOCH,
     NOTES_CHARS,
     Candidate,
     Lens,
@@ -34,21 +33,18 @@ from rehome.core.agent.context_rows import (
     size,
     stamp,
 )
-from rehome.core.infra.clock import today, utcnow
+from rehome.core.infra.clock import today
 from rehome.core.infra.db import exec_rows
 from rehome.core.models import (
     Message,
     MessageMention,
     Project,
-    ProjectMembership,
     StoredFile,
     Task,
     TaskEvent,
     User,
 )
-from rehome.core.tasks.figures import Moment, by_assignee
 from rehome.core.vocab import ScanStatus, TaskStatus
-from rehome.settings import get_settings
 
 # Windows: generous for any realistic budget, small enough to stay fast.
 MESSAGE_WINDOW = 400
@@ -57,8 +53,6 @@ TASK_WINDOW = 400
 ATTENTION_WINDOW = 100  # open tasks that are blocked or overdue, beyond the newest window
 EVENT_WINDOW = 200
 FILE_WINDOW = 100
-PEOPLE_CAP = 40
-PROJECT_CAP = 100
 _SCAN_FLAGS = {ScanStatus.PENDING: " | being checked for viruses", ScanStatus.QUARANTINED: " | quarantined"}
 
 
@@ -234,87 +228,4 @@ def fetch_files(session: Session, lens: Lens) -> list[Candidate]:
         data.update({k: getattr(r, k) for k in ("name", "kind", "content_type", "size_bytes", "internal")})
         data.update(created_at=iso(r.created_at), uploaded_by=r.who, scan_status=r.scan_status)
         out.append(Candidate("file", r.id, f"F-{r.id}", text, data, r.created_at))
-    return out
-
-
-def fetch_projects(session: Session, lens: Lens) -> list[Candidate]:
-    """The header: the one project in scope (already loaded), or the workspace's projects."""
-    if lens.scope is not None:
-        projects = [lens.scope.project]
-    else:
-        newest = (col(Project.updated_at).desc(), col(Project.id).desc())
-        query = select(Project).where(visible_project_filter(lens.actor)).order_by(*newest)
-        projects = list(session.exec(query.limit(PROJECT_CAP)))
-    out = []
-    for project in projects:
-        pid = int(project.id or 0)
-        budget = project.budget_cents if lens.sees_costs else None
-        description = clip(project.description, DESCRIPTION_CHARS)
-        parts = [f"[P-{pid}] project", f"name: {quote(project.name)}", f"your role: {lens.role}"]
-        parts += [f"address: {quote(project.address)}"] if project.address else []
-        parts += [f"budget: {money(budget)}"] if budget is not None else []
-        parts += [f"description: {quote(description)}"] if description else []
-        data = {
-            "name": project.name,
-            "address": project.address,
-            "description": description,
-            "budget_cents": budget,
-            "role": lens.role,
-        }
-        out.append(Candidate("project", pid, f"P-{pid}", " | ".join(parts), data, project.updated_at))
-    return out
-
-
-def fetch_figures(session: Session, lens: Lens) -> list[Candidate]:
-    """Exact task counts for the reader, from the database (one query): the
-    lists below are a budgeted part, so totals and "overdue by assignee" are
-    read from here, never counted from the lines (F-33)."""
-    now = utcnow()
-    at = Moment(now=now, since=now - timedelta(days=7), stalled_days=get_settings().digest_stalled_days)
-    rows = by_assignee(session, lens.actor, lens.scope, at)
-    totals = {key: sum(getattr(r, key) for r in rows) for key in ("open", "overdue", "blocked")}
-    late = [r for r in rows if r.overdue]
-    people = ", ".join(f"{quote(r.name)} {r.overdue}" for r in late) or "none"
-    text = (
-        f"[N-0] exact counts | open tasks: {totals['open']} | overdue: {totals['overdue']}"
-        f" | blocked: {totals['blocked']} | overdue by assignee: {people}"
-    )
-    data = {
-        **totals,
-        "overdue_by_assignee": [[r.name, r.overdue] for r in late],
-        "blocked_by_assignee": [[r.name, r.blocked] for r in rows if r.blocked],
-    }
-    return [Candidate("figures", 0, "N-0", text, data, now)]
-
-
-def fetch_people(session: Session, lens: Lens) -> list[Candidate]:
-    """Who is in the project (members and workspace admins), or the workspace's
-    people; contacts of others only for roles that see contacts."""
-    me = lens.actor.user_id
-    columns = (col(User.id), col(User.name), col(User.email), col(User.phone), col(User.is_admin))
-    if lens.scope is not None:
-        pid = lens.scope.project_id
-        member = and_(col(ProjectMembership.user_id) == User.id, col(ProjectMembership.project_id) == pid)
-        query = (
-            sa_select(*columns, col(ProjectMembership.role))
-            .outerjoin(ProjectMembership, member)
-            .where(project_people_filter(pid, lens.actor.workspace_id))
-        )
-    else:
-        no_role = type_coerce(null(), String).label("role")  # NULL, typed like the role column
-        query = sa_select(*columns, no_role).where(
-            col(User.workspace_id) == lens.actor.workspace_id,
-            col(User.disabled_at).is_(None),
-        )
-    out = []
-    for r in exec_rows(session, query.order_by(col(User.name), col(User.id)).limit(PEOPLE_CAP)):
-        role = "admin" if r.is_admin else (r.role or "member")
-        show = lens.sees_contacts or r.id == me
-        email, phone = (r.email, r.phone) if show else (None, None)
-        parts = [f"[U-{r.id}] person", f"role: {role}", f"name: {quote(r.name)}"]
-        parts += [f"email: {quote(email)}"] if email else []
-        parts += [f"phone: {quote(phone)}"] if phone else []
-        parts += ["this is you"] if r.id == me else []
-        data = {"name": r.name, "role": role, "email": email, "phone": phone, "is_me": r.id == me}
-        out.append(Candidate("person", r.id, f"U-{r.id}", " | ".join(parts), data, EPOCH))
     return out
