@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import uuid
 from typing import Any
 
 import httpx
@@ -26,6 +25,7 @@ from bench.common import api_headers, bench_app, session_cookie
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.chat_state import ChatState
 from rehome.ui.project.page_state import ProjectPageState
+from tests.e2e.raw_socket import connect_tab
 
 SETTLE = 1.5  # seconds to collect what one change sends
 
@@ -68,14 +68,7 @@ class Viewer:
         self.updates.append(update)
 
     async def open(self) -> None:
-        await self.client.connect(
-            f"{self.url}?token={uuid.uuid4()}",
-            socketio_path="/_event",
-            namespaces=["/_event"],
-            transports=["websocket"],
-            headers={"Cookie": self.cookie},
-            wait_timeout=20,
-        )
+        await connect_tab(self.client, self.url, self.cookie, wait=20)
         await self.call(ProjectPageState, "load")
         await asyncio.sleep(3)
 

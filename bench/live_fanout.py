@@ -17,7 +17,6 @@ import json
 import os
 import statistics
 import time
-import uuid
 from typing import Any
 
 import httpx
@@ -27,6 +26,7 @@ from playwright.async_api import async_playwright
 from bench.common import api_headers, bench_app, fmt, percentiles, session_cookie
 from rehome.ui.project.page_state import ProjectPageState
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.raw_socket import connect_tab
 
 STATUSES = ("backlog", "todo", "in_progress", "blocked", "done")
 
@@ -57,14 +57,7 @@ class Viewer:
                 self.seen.setdefault((int(card["id"]), status), now)
 
     async def open(self) -> None:
-        await self.client.connect(
-            f"{self.url}?token={uuid.uuid4()}",
-            socketio_path="/_event",
-            namespaces=["/_event"],
-            transports=["websocket"],
-            headers={"Cookie": self.cookie},
-            wait_timeout=20,
-        )
+        await connect_tab(self.client, self.url, self.cookie, wait=20)
         path = f"/projects/{self.project_id}/"
         for state, handler in ((ProjectPageState, "load"),):  # it starts the relay itself
             await self.client.emit(

@@ -19,7 +19,6 @@ import asyncio
 import collections
 import gc
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ import socketio
 from bench.common import session_cookie
 from bench.served import serve
 from rehome.ui.project.page_state import ProjectPageState
-from tests.e2e.raw_socket import hydrate_name
+from tests.e2e.raw_socket import connect_tab, hydrate_name
 
 SETTLE = 6.0  # seconds for the server to finish what the tabs asked
 
@@ -67,14 +66,7 @@ class Tab:
         self.client.on("event", self._on_update, namespace="/_event")
 
     async def open(self) -> None:
-        await self.client.connect(
-            f"{self.url}?token={uuid.uuid4()}",
-            socketio_path="/_event",
-            namespaces=["/_event"],
-            transports=["websocket"],
-            headers={"Cookie": self.cookie},
-            wait_timeout=30,
-        )
+        await connect_tab(self.client, self.url, self.cookie, wait=30)
         if self.path is not None:
             await self._emit(hydrate_name())
             await self._emit(f"{ProjectPageState.get_full_name()}.load")

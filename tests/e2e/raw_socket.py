@@ -15,6 +15,20 @@ from typing import Any
 import socketio
 
 
+async def connect_tab(
+    client: socketio.AsyncClient, app_url: str, cookie: str, token: str | None = None, wait: float = 20
+) -> None:
+    """Connect as a new browser tab would: Reflex's socket path, a state token of its own."""
+    await client.connect(
+        f"{app_url}?token={token or uuid.uuid4()}",
+        socketio_path="/_event",
+        namespaces=["/_event"],
+        transports=["websocket"],
+        headers={"Cookie": cookie} if cookie else {},
+        wait_timeout=wait,
+    )
+
+
 def handler_name(state_cls: type, handler: str) -> str:
     return f"{state_cls.get_full_name()}.{handler}"
 
@@ -39,15 +53,7 @@ async def call_handlers(
         updates.append(data)
 
     client.on("event", on_event, namespace="/_event")
-    headers = {"Cookie": cookie} if cookie else {}
-    await client.connect(
-        f"{app_url}?token={token or uuid.uuid4()}",
-        socketio_path="/_event",
-        namespaces=["/_event"],
-        transports=["websocket"],
-        headers=headers,
-        wait_timeout=10,
-    )
+    await connect_tab(client, app_url, cookie, token, wait=10)
     try:
         for call in calls:
             name, payload, where = call[0], call[1], (call[2] if len(call) > 2 else path)

@@ -18,6 +18,7 @@ import socketio
 from rehome.core.demo.content import DEMO_PASSWORD
 from rehome.ui.project.page_state import ProjectPageState
 from tests.e2e import live_helpers as h
+from tests.e2e.raw_socket import connect_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +44,7 @@ class Tab:
         self.updates.append(update)
 
     async def open(self) -> None:
-        await self.client.connect(
-            f"{self.app_url}?token={uuid.uuid4()}",
-            socketio_path="/_event",
-            namespaces=["/_event"],
-            transports=["websocket"],
-            headers={"Cookie": self.cookie},
-            wait_timeout=10,
-        )
+        await connect_tab(self.client, self.app_url, self.cookie, wait=10)
         path = f"/projects/{self.pid}/"
         await self.client.emit(
             "event",
