@@ -14,8 +14,8 @@ from sqlalchemy import ColumnClause, ColumnElement, and_, func, literal_column, 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+import rehome.core.search.fts as fts
 from rehome.core.models import Project
-from rehome.core.search import fts
 
 # Tasks and messages are ranked among the newest CANDIDATES visible matches only:
 # a common word then costs a bounded read, not a rank of every matching row.
