@@ -14,6 +14,7 @@ from rehome.core.access import Actor, require_admin, visible_project_filter
 from rehome.core.files.intake import size_text
 from rehome.core.files.usage import StorageUsage, storage_usage
 from rehome.core.infra.listing import MAX_ID, Listing, ListParams, contains, ordered, page_of, parse, total_of
+from rehome.core.infra.validation import one_of_choices
 from rehome.core.models import Project, StoredFile, User
 from rehome.core.vocab import FILE_KINDS, ScanStatus
 
@@ -32,16 +33,12 @@ class FileParams(ListParams):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str) -> str:
-        if value not in KIND_FILTERS:
-            raise ValueError(f"Choose one of: {', '.join(KIND_FILTERS)}.")
-        return value
+        return one_of_choices(value, KIND_FILTERS)
 
     @field_validator("scan")
     @classmethod
     def _known_scan(cls, value: str) -> str:
-        if value not in SCAN_FILTERS:
-            raise ValueError(f"Choose one of: {', '.join(SCAN_FILTERS)}.")
-        return value
+        return one_of_choices(value, SCAN_FILTERS)
 
 
 class AdminFileRow(BaseModel):

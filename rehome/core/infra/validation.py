@@ -49,6 +49,13 @@ Cents = Annotated[int, Field(ge=0, le=MAX_CENTS)]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def one_of_choices(value: str, choices: Any) -> str:
+    """A filter value from a fixed list, refused in words that name the list."""
+    if value not in choices:
+        raise ValueError(f"Choose one of: {', '.join(choices)}.")
+    return value
+
+
 def normalize_email(value: str) -> str:
     value = value.strip().lower()
     if len(value) > 254 or not _EMAIL.match(value):

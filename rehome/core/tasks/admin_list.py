@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from rehome.core.access import Actor, require_admin, visible_project_filter
 from rehome.core.infra.clock import today
 from rehome.core.infra.listing import MAX_ID, Listing, ListParams, contains, ordered, page_of, parse, total_of
+from rehome.core.infra.validation import one_of_choices
 from rehome.core.models import Project, Task, User
 from rehome.core.vocab import TASK_STATUSES, TaskStatus
 
@@ -32,9 +33,7 @@ class TaskParams(ListParams):
     @field_validator("status")
     @classmethod
     def _known_status(cls, value: str) -> str:
-        if value not in STATUS_FILTERS:
-            raise ValueError(f"Choose one of: {', '.join(STATUS_FILTERS)}.")
-        return value
+        return one_of_choices(value, STATUS_FILTERS)
 
 
 class AdminTaskRow(BaseModel):

@@ -11,6 +11,7 @@ from rehome.ui.admin.state_files import AdminFilesState as S
 from rehome.ui.admin.table import (
     admin_page,
     confirm_dialog,
+    danger_button,
     filter_select,
     header,
     list_table,
@@ -57,13 +58,7 @@ def _row(row: ObjectVar[AdminFileRow]) -> rx.Component:
                     (row.scan_status == "clean") | (row.scan_status == "skipped"),
                     rx.button("Download", size="1", variant="soft", on_click=S.download(row.id)),
                 ),
-                rx.button(
-                    "Delete",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=S.ask("delete", row.id, row.name),
-                ),
+                danger_button("Delete", S.ask("delete", row.id, row.name)),
                 spacing="2",
             )
         ),

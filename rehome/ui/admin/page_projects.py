@@ -12,6 +12,7 @@ from rehome.ui.admin.state_projects import AdminProjectsState as S
 from rehome.ui.admin.table import (
     admin_page,
     confirm_dialog,
+    danger_button,
     dialog_buttons,
     filter_select,
     header,
@@ -97,13 +98,7 @@ def _row(row: ObjectVar[AdminProjectRow]) -> rx.Component:
                     rx.button("Restore", size="1", variant="soft", on_click=S.restore(row.id)),
                     rx.fragment(
                         rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row.id)),
-                        rx.button(
-                            "Archive",
-                            size="1",
-                            variant="soft",
-                            color_scheme="red",
-                            on_click=S.ask("archive", row.id, row.name),
-                        ),
+                        danger_button("Archive", S.ask("archive", row.id, row.name)),
                     ),
                 ),
                 spacing="2",

@@ -12,6 +12,7 @@ from rehome.ui.admin.state_tasks import AdminTasksState as S
 from rehome.ui.admin.table import (
     admin_page,
     confirm_dialog,
+    danger_button,
     filter_select,
     header,
     list_table,
@@ -70,13 +71,7 @@ def _row(task: ObjectVar[AdminTaskRow]) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 rx.link(rx.button("Edit", size="1", variant="soft"), href=edit),
-                rx.button(
-                    "Delete",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=S.ask("delete", task.id, task.title),
-                ),
+                danger_button("Delete", S.ask("delete", task.id, task.title)),
                 spacing="2",
             ),
         ),

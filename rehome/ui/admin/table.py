@@ -304,6 +304,11 @@ def dialog_buttons(save_label: str, save_id: str) -> rx.Component:
     )
 
 
+def danger_button(label: str, on_click: Any) -> rx.Component:
+    """The row action that removes or archives: red, and always behind a confirm dialog."""
+    return rx.button(label, size="1", variant="soft", color_scheme="red", on_click=on_click)
+
+
 def status_badge(status: Any) -> rx.Component:
     return rx.badge(
         status,
