@@ -1,11 +1,16 @@
 """Reflex configuration, built from ReHome's settings (the only env reader)."""
 
+import os
+
 import reflex as rx
 
 from rehome.settings import get_settings
 
 _settings = get_settings()
 _settings.data_dir.mkdir(parents=True, exist_ok=True)  # home of the embedded SQLite file
+# Reflex reads its pool cap from the environment when it makes its Redis client,
+# after this file has run; without it the pool grows with the open tabs.
+os.environ.setdefault("REFLEX_REDIS_MAX_CONNECTIONS", str(_settings.reflex_redis_max_connections))
 
 config = rx.Config(
     app_name="rehome",

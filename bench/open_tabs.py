@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import redis
 from bench.common import BENCH_DB, BENCH_REDIS, PG_ADMIN, bench_app, session_cookie
 from bench.live_fanout import Viewer
 from bench.stack import _children
+from rehome.settings import get_settings
 
 WINDOW = 10.0
 STATS_LAG = 11.0  # idle PostgreSQL backends report their counts up to 10 s late
@@ -66,6 +68,27 @@ def _redis_clients() -> int:
     return sum(1 for c in client.client_list() if int(c.get("db", -1)) == db) - 1  # less our own
 
 
+def _redis_per_process(pids: list[int]) -> list[int]:
+    """Each web process's connections to Redis (the bound is per process: its
+    pools' caps, see `_bound`), largest first."""
+    port = redis.Redis.from_url(BENCH_REDIS).connection_pool.connection_kwargs.get("port", 6379)
+    lines = subprocess.run(["ss", "-tnpH", "state", "established", "dst", f"127.0.0.1:{port}"],
+                           capture_output=True, text=True).stdout  # fmt: skip
+    counts = dict.fromkeys(pids, 0)
+    for line in lines.splitlines():
+        for pid in pids:
+            counts[pid] += f"pid={pid}," in line
+    return sorted((n for n in counts.values() if n), reverse=True)
+
+
+def _bound() -> int:
+    """What one web process may hold: our two pools, the stream hub's one
+    reader, and Reflex's two clients (tab state, token manager), each its own
+    capped pool (the token manager's listeners are in its pool)."""
+    settings = get_settings()
+    return 2 * settings.redis_max_connections + 1 + 2 * settings.reflex_redis_max_connections
+
+
 def _sample(root: int) -> dict[str, float]:
     time.sleep(STATS_LAG)
     pids = _tree(root)
@@ -73,8 +96,10 @@ def _sample(root: int) -> dict[str, float]:
     time.sleep(WINDOW)
     cpu_after, rss = _stat(pids)
     clients = _redis_clients()
+    per_process = _redis_per_process(pids)
     time.sleep(STATS_LAG)
     return {
+        "redis_per_process": per_process,
         "cpu_pct": round((cpu_after - cpu) / WINDOW * 100, 1),
         "db_tx_per_s": round((_commits() - commits - 1) / WINDOW, 1),  # less our own read
         "redis_connections": clients,
@@ -86,6 +111,7 @@ async def run(tabs: int) -> None:
     with bench_app() as app:
         root = app.pid
         cookie = session_cookie(app.url, "bench-team@bench.demo")
+        print(f"bound per web process: {_bound()} Redis connections", flush=True)
         print(f"before: {await asyncio.to_thread(_sample, root)}", flush=True)
         viewers = [Viewer(app.url, cookie, app.project_id) for _ in range(tabs)]
         for start in range(0, tabs, 50):  # as people open tabs: not all in one instant

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     redis_url: str = ""
     celery_broker_url: str = ""
     redis_max_connections: int = Field(default=16, ge=2)
+    # Reflex's own client (tab state and its locks) is uncapped unless told:
+    # its pool kept one connection per tab that was ever busy at once (issue 9:
+    # 807 connections after 500 tabs had closed). Reflex reads the same variable
+    # (REFLEX_REDIS_MAX_CONNECTIONS; rxconfig passes a .env value on); its minimum is 3.
+    reflex_redis_max_connections: int = Field(default=24, ge=3)
 
     # Sessions and accounts
     session_cookie_name: str = "rehome_session"
