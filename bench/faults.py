@@ -129,14 +129,19 @@ class Client:
 
     def ask(self, question: str = "How is the project going?") -> tuple[int, int, Viewer]:
         """A new thread, a viewer on web 1 watching it, then the question on web 0."""
+        run_id, thread_id = self.ask_only(question)
+        viewer = Viewer(self.bases[1], self.token, thread_id)
+        viewer.start()
+        return run_id, thread_id, viewer
+
+    def ask_only(self, question: str) -> tuple[int, int]:
+        """The question in a new thread, once accepted (202): (run id, thread id)."""
         thread = self.call("POST", f"/api/projects/{self.project_id}/agent/threads", json={})
         thread_id = thread.json()["id"]
-        viewer = Viewer(self.bases[1], self.token, thread_id)
         for _ in range(50):
             answer = self.call("POST", f"/api/agent/threads/{thread_id}/messages", json={"content": question})
             if answer.status_code == 202:
-                viewer.start()
-                return answer.json()["run"]["id"], thread_id, viewer
+                return answer.json()["run"]["id"], thread_id
             time.sleep(0.5)
         raise RuntimeError(f"could not ask: {answer.status_code} {answer.text[:200]}")
 

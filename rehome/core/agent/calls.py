@@ -1,10 +1,10 @@
 """One provider call with deadlines, prompt cancellation and hand-over.
 
 SDK timeouts apply per read, so a stream that trickles (or stalls between
-reads) could run past `AI_TIMEOUT`. The call is read on a helper thread while
-this thread watches the clock and the run's lease; on a deadline, a stop, a
-lost lease or a worker shutting down it closes the stream, which ends the
-blocked read at once.
+reads) could run past `AI_TIMEOUT`. The call is read (and its text published)
+on a helper thread while this thread watches the clock and the run's lease;
+on a deadline, a stop, a lost lease or a worker shutting down it closes the
+stream, which ends the blocked read at once.
 
 Two deadlines: the first token must come within `AI_FIRST_BYTE_TIMEOUT`
 (a call hanging before its headers is given up early and retried or failed
@@ -14,9 +14,9 @@ are read by the lease keeper, so waiting here costs Redis nothing.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
+from collections.abc import Iterable
 from typing import Protocol
 
 from rehome.core.agent import shutdown
@@ -25,7 +25,6 @@ from rehome.core.agent.types import Provider, ProviderError, ProviderRequest, Te
 from rehome.core.infra import metrics
 from rehome.settings import get_settings
 
-_END = object()
 POLL = 0.1  # seconds between checks: a stop takes effect well within a second
 USAGE_GRACE = 0.5  # seconds to wait for the usage of a call we cut short
 
@@ -74,6 +73,69 @@ class HandOff(Interrupted):
     """The worker is shutting down: the run goes back to the queue."""
 
 
+class _Pump(threading.Thread):
+    """Reads the call and publishes its text as it comes, on its own thread.
+
+    Publishing here, not on the watching thread, spares every delta a hand-off
+    between threads (at 100 streams in one process each hand-off waits its
+    turn for the interpreter, issue 9). After `stop` it publishes nothing more,
+    so the run's publisher has one user again."""
+
+    def __init__(self, call: Iterable[object], publisher: Sink, strip_leading: bool, provider: str) -> None:
+        super().__init__(name="agent-call", daemon=True)
+        self.call, self.publisher, self.provider = call, publisher, provider
+        self.strip_leading = strip_leading
+        self.started_at = time.monotonic()
+        self.started = bool(publisher.text)  # text was shown: a retry would repeat it
+        self.got_text = False
+        self.usage: Usage | None = None
+        self.error: BaseException | None = None
+        self.ended = threading.Event()
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def run(self) -> None:
+        try:
+            for item in self.call:
+                if isinstance(item, TextDelta) and item.text:
+                    self._text(item.text)
+                elif isinstance(item, Usage):
+                    self.usage = item
+        except BaseException as error:  # handed to the watching thread
+            self.error = error
+        finally:
+            self.ended.set()
+
+    def _text(self, text: str) -> None:
+        if self.strip_leading and not self.got_text:
+            text = text.lstrip()
+        if not self.got_text:
+            metrics.first_token(self.provider, time.monotonic() - self.started_at)
+        self.got_text = True
+        with self._lock:
+            if text and not self._stopped:
+                self.publisher.delta(text)
+                self.started = True
+
+    def stop(self) -> Usage | None:
+        """Publish nothing more (waits for a delta being sent), and the usage
+        the closed call still reports (it comes within moments, if at all)."""
+        with self._lock:
+            self._stopped = True
+        self.ended.wait(USAGE_GRACE)
+        return self.usage
+
+    def result(self) -> Usage | None:
+        """Once ended: the usage, or the call's failure as a `ProviderError`."""
+        error = self.error
+        if isinstance(error, ProviderError):
+            error.started = error.started or self.started
+            raise error
+        if error is not None:
+            raise ProviderError(f"{type(error).__name__}: {error}", retryable=False, started=self.started)
+        return self.usage
+
+
 def stream_once(
     provider: Provider,
     request: ProviderRequest,
@@ -87,61 +149,31 @@ def stream_once(
     was left out of the prefill, so the continuation's leading whitespace
     (already shown) is dropped."""
     call = provider.stream(request)
-    items: queue.Queue[object] = queue.Queue()
-
-    def pump() -> None:
-        try:
-            for event in call:
-                items.put(event)
-            items.put(_END)
-        except BaseException as error:  # handed to the watching thread
-            items.put(error)
-
-    threading.Thread(target=pump, name=f"agent-run-{handle.run_id}", daemon=True).start()
+    pump = _Pump(call, publisher, strip_leading, provider.name)
+    pump.start()
     settings = get_settings()
-    started_at = time.monotonic()
-    deadline = started_at + settings.ai_timeout
-    first_byte = started_at + min(settings.ai_first_byte_timeout, settings.ai_timeout)
-    started, got_text = bool(publisher.text), False
-    usage: Usage | None = None
+    deadline = pump.started_at + settings.ai_timeout
+    first_byte = pump.started_at + min(settings.ai_first_byte_timeout, settings.ai_timeout)
     while True:
         if (stop := _stop_reason(handle)) is not None:
             call.close()
-            raise stop(_late_usage(items))
+            raise stop(pump.stop())
         now = time.monotonic()
-        if now >= deadline or (not got_text and now >= first_byte):
+        limit = deadline if pump.got_text else first_byte
+        if now >= limit:
             call.close()
             message = (
                 "The provider did not finish in time."
-                if got_text
-                else f"The provider sent nothing for {now - started_at:.0f} s."
+                if pump.got_text
+                else f"The provider sent nothing for {now - pump.started_at:.0f} s."
             )
-            error = ProviderError(message, retryable=not started, started=started)
-            error.usage = _late_usage(items)
+            usage = pump.stop()
+            error = ProviderError(message, retryable=not pump.started, started=pump.started)
+            error.usage = usage
             raise error
-        try:
-            item = items.get(timeout=min(POLL, max(0.0, deadline - now)))
-        except queue.Empty:
-            continue
-        if item is _END:
-            return usage
-        if isinstance(item, ProviderError):
-            item.started = item.started or started
-            raise item
-        if isinstance(item, BaseException):
-            raise ProviderError(f"{type(item).__name__}: {item}", retryable=False, started=started)
-        if isinstance(item, TextDelta) and item.text:
-            text = item.text
-            if strip_leading and not got_text:
-                text = text.lstrip()
-            if not got_text:
-                metrics.first_token(provider.name, time.monotonic() - started_at)
-            got_text = True
-            if text:
-                publisher.delta(text)
-                started = True
-        elif isinstance(item, Usage):
-            usage = item
+        if pump.ended.is_set():  # checked after the clock: a call cut at its deadline says so
+            return pump.result()
+        pump.ended.wait(min(POLL, limit - now))
 
 
 def _stop_reason(handle: Handle) -> type[Interrupted] | None:
@@ -151,19 +183,4 @@ def _stop_reason(handle: Handle) -> type[Interrupted] | None:
         return Cancelled
     if shutdown.hand_off_due():
         return HandOff
-    return None
-
-
-def _late_usage(items: queue.Queue[object]) -> Usage | None:
-    """The usage a closed call still reports (it comes within moments, if at all)."""
-    until = time.monotonic() + USAGE_GRACE
-    while (left := until - time.monotonic()) > 0:
-        try:
-            item = items.get(timeout=left)
-        except queue.Empty:
-            return None
-        if isinstance(item, Usage):
-            return item
-        if item is _END or isinstance(item, BaseException):
-            return None
     return None
