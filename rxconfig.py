@@ -11,6 +11,7 @@ _settings.data_dir.mkdir(parents=True, exist_ok=True)  # home of the embedded SQ
 # Reflex reads its pool cap from the environment when it makes its Redis client,
 # after this file has run; without it the pool grows with the open tabs.
 os.environ.setdefault("REFLEX_REDIS_MAX_CONNECTIONS", str(_settings.reflex_redis_max_connections))
+os.environ.setdefault("REFLEX_REDIS_POOL_TIMEOUT", f"{_settings.reflex_redis_pool_timeout}s")
 
 config = rx.Config(
     app_name="rehome",

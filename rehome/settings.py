@@ -45,11 +45,14 @@ class Settings(BaseSettings):
     redis_url: str = ""
     celery_broker_url: str = ""
     redis_max_connections: int = Field(default=16, ge=2)
-    # Reflex's own client (tab state and its locks) is uncapped unless told:
-    # its pool kept one connection per tab that was ever busy at once (issue 9:
-    # 807 connections after 500 tabs had closed). Reflex reads the same variable
-    # (REFLEX_REDIS_MAX_CONNECTIONS; rxconfig passes a .env value on); its minimum is 3.
-    reflex_redis_max_connections: int = Field(default=24, ge=3)
+    # Reflex's own clients (tab state and its locks; the token manager) are
+    # uncapped unless told: their pools kept one connection per tab that was ever
+    # busy at once (issue 9: 807 connections after 500 tabs had closed). Reflex
+    # reads the same variables (rxconfig passes a .env value on); its minimum is
+    # 3, and its wait for a free connection must stay under its 10 s state lock:
+    # a burst of tabs waits its turn instead of failing after Reflex's 2 s.
+    reflex_redis_max_connections: int = Field(default=48, ge=3)
+    reflex_redis_pool_timeout: float = Field(default=8.0, gt=0, lt=10)
 
     # Sessions and accounts
     session_cookie_name: str = "rehome_session"

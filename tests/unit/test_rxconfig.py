@@ -17,7 +17,7 @@ import json, rxconfig
 from reflex.utils import prerequisites
 client = prerequisites.get_redis()
 pool = client.connection_pool
-print(json.dumps({"kind": type(pool).__name__, "max": pool.max_connections}))
+print(json.dumps({"kind": type(pool).__name__, "max": pool.max_connections, "wait": pool.timeout}))
 """
 
 
@@ -38,6 +38,7 @@ def _pool(**env: str) -> dict[str, object]:
 def test_reflex_redis_pool_is_capped_by_our_setting() -> None:
     assert _pool() == {
         "kind": "BlockingConnectionPool",
-        "max": 24,
+        "max": 48,
+        "wait": 8.0,
     }
     assert _pool(REFLEX_REDIS_MAX_CONNECTIONS="7")["max"] == 7  # an operator's own value wins
