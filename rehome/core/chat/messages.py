@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Select, and_, bindparam, delete
+from sqlalchemy import Select, and_, bindparam, delete, exists
 from sqlmodel import Session, col, select
 
 from rehome.core import notifications
@@ -29,10 +29,9 @@ from rehome.core.infra.db import plain_rows, table_of
 from rehome.core.infra.errors import Forbidden, Invalid
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.infra.validation import DbId, Input
-from rehome.core.models import Message, MessageMention, ProjectMembership, User
+from rehome.core.models import Message, MessageMention, ProjectMembership, StoredFile, User
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind, NotificationKind, Role
-from rehome.core.workspace.people import user_names
 
 MAX_BODY = 10_000
 
@@ -49,13 +48,19 @@ class MessageEdit(Input):
 
 
 MESSAGES = table_of(Message)
-_PAGE_COLUMNS = tuple(MESSAGES.c[name] for name in MESSAGE_FIELDS)
+USERS, FILES = table_of(User), table_of(StoredFile)
+# The author's name comes with the row (a join on the primary key, not a second
+# query), and whether any file hangs on the message: the attachments (through
+# the access layer) are then read only for the page's messages that have one.
+_HAS_FILES = exists().where(FILES.c.message_id == MESSAGES.c.id, FILES.c.deleted_at.is_(None))
+_PAGE_COLUMNS = (*(MESSAGES.c[name] for name in MESSAGE_FIELDS), USERS.c.name, _HAS_FILES)
+_PAGE_FROM = MESSAGES.outerjoin(USERS, USERS.c.id == MESSAGES.c.author_id)
 
 
 @lru_cache(maxsize=8)
 def _page_query(sees_internal: bool, before: bool) -> Select[Any]:
     """The chat page's statement, built once per shape (values bound per call)."""
-    query = message_rows(_PAGE_COLUMNS, sees_internal=sees_internal)
+    query = message_rows(_PAGE_COLUMNS, sees_internal=sees_internal).select_from(_PAGE_FROM)
     if before:
         query = query.where(MESSAGES.c.id < bindparam("before_id"))
     return query.order_by(MESSAGES.c.id.desc()).limit(bindparam("limit"))
@@ -71,9 +76,9 @@ def list_messages(
     if before_id:
         params["before_id"] = before_id
     rows = plain_rows(session, _page_query(scope.sees_internal, bool(before_id)), params)
-    names = user_names(session, (row.author_id for row in rows))
-    items = messages_from_rows(rows, names)
-    return page_of(_with_files(session, scope, items), limit, lambda m: m.id)
+    items = messages_from_rows(row[:-1] for row in rows)
+    with_files = {item.id for item, row in zip(items, rows, strict=True) if row[-1]}
+    return page_of(_with_files(session, scope, items, with_files), limit, lambda m: m.id)
 
 
 def post_message(session: Session, actor: Actor, project_id: int, data: MessageCreate) -> MessageOut:
@@ -122,9 +127,12 @@ def delete_message(session: Session, actor: Actor, message_id: int) -> None:
     )
 
 
-def _with_files(session: Session, scope: ProjectScope, items: list[MessageOut]) -> list[MessageOut]:
-    """Attach each message's files the reader may see (one query for the page)."""
-    attached = message_files(session, scope, [m.id for m in items])
+def _with_files(
+    session: Session, scope: ProjectScope, items: list[MessageOut], among: set[int] | None = None
+) -> list[MessageOut]:
+    """Attach each message's files the reader may see (one query for the page;
+    none when `among`, the ids that have any file, is empty)."""
+    attached = message_files(session, scope, [m.id for m in items if among is None or m.id in among])
     for item in items:
         item.files = attached.get(item.id, [])
     return items

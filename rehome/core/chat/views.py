@@ -29,21 +29,23 @@ class MessageOut(BaseModel):
 # The stored fields a MessageOut is made of, in the order `messages_from_rows` reads them.
 MESSAGE_FIELDS = ("id", "project_id", "author_id", "body", "internal", "created_at", "edited_at")
 _MANY = TypeAdapter(list[MessageOut])
+FORMER_MEMBER = "Former member"
 
 
-def messages_from_rows(rows: Iterable[Sequence[Any]], names: dict[int, str]) -> list[MessageOut]:
-    """View models from plain rows of MESSAGE_FIELDS (a list page reads no ORM
-    objects, issue 13), validated in one call."""
+def messages_from_rows(rows: Iterable[Sequence[Any]]) -> list[MessageOut]:
+    """View models from plain rows of MESSAGE_FIELDS and the author's name (a
+    list page reads no ORM objects, issue 13), validated in one call."""
     items = []
     for row in rows:
-        item = dict(zip(MESSAGE_FIELDS, row, strict=True))
-        item["author_name"] = names.get(item["author_id"] or 0, "Former member")
+        item = dict(zip(MESSAGE_FIELDS, row[:-1], strict=True))
+        item["author_name"] = FORMER_MEMBER if row[-1] is None else row[-1]
         items.append(item)
     return _MANY.validate_python(items)
 
 
 def message_out(message: Message, names: dict[int, str]) -> MessageOut:
-    return messages_from_rows([[getattr(message, name) for name in MESSAGE_FIELDS]], names)[0]
+    row = [*(getattr(message, name) for name in MESSAGE_FIELDS), names.get(message.author_id or 0)]
+    return messages_from_rows([row])[0]
 
 
 def messages_out(session: Session, messages: list[Message]) -> list[MessageOut]:

@@ -91,13 +91,16 @@ class TaskEventOut(BaseModel):
 
 
 TASKS = table_of(Task)
-_PAGE_COLUMNS = tuple(TASKS.c[name] for name in TASK_FIELDS)
+USERS = table_of(User)
+# The assignee's name comes with the row (a join on the primary key, not a second query).
+_PAGE_COLUMNS = (*(TASKS.c[name] for name in TASK_FIELDS), USERS.c.name)
+_PAGE_FROM = TASKS.outerjoin(USERS, USERS.c.id == TASKS.c.assignee_id)
 
 
 @lru_cache(maxsize=32)
 def _page_query(sees_internal: bool, by_status: bool, by_assignee: bool, after: bool) -> Select[Any]:
     """The list page's statement, built once per shape (values bound per call)."""
-    query = task_rows(_PAGE_COLUMNS, sees_internal=sees_internal)
+    query = task_rows(_PAGE_COLUMNS, sees_internal=sees_internal).select_from(_PAGE_FROM)
     if by_status:
         query = query.where(TASKS.c.status == bindparam("status"))
     if by_assignee:
@@ -128,8 +131,7 @@ def list_tasks(
         params["after_id"] = after_id
     query = _page_query(scope.sees_internal, bool(status), bool(assignee_id), bool(after_id))
     rows = plain_rows(session, query, params)
-    names = user_names(session, (row.assignee_id for row in rows))
-    return page_of(tasks_from_rows(scope, rows, names), limit, lambda t: t.id)
+    return page_of(tasks_from_rows(scope, rows), limit, lambda t: t.id)
 
 
 def get_task(session: Session, actor: Actor, task_id: int) -> TaskOut:

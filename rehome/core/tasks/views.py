@@ -55,19 +55,18 @@ TASK_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ROW = (*TASK_FIELDS, "assignee_name")
 _MANY = TypeAdapter(list[TaskOut])
 
 
-def tasks_from_rows(
-    scope: ProjectScope, rows: Iterable[Sequence[Any]], names: dict[int, str]
-) -> list[TaskOut]:
-    """View models from plain rows of TASK_FIELDS (a list page reads no ORM
-    objects, issue 13), redacted for the reader's role; validated in one call."""
+def tasks_from_rows(scope: ProjectScope, rows: Iterable[Sequence[Any]]) -> list[TaskOut]:
+    """View models from plain rows of TASK_FIELDS and the assignee's name (a
+    list page reads no ORM objects, issue 13), redacted for the reader's role;
+    validated in one call."""
     now, internal, costs = today(), scope.sees_internal, scope.sees_costs
     items = []
     for row in rows:
-        item = dict(zip(TASK_FIELDS, row, strict=True))
-        item["assignee_name"] = names.get(item["assignee_id"] or 0)
+        item = dict(zip(_ROW, row, strict=True))
         item["overdue"] = overdue(item["due_date"], item["status"], now)
         if not internal:
             item["internal_notes"] = None
@@ -78,7 +77,8 @@ def tasks_from_rows(
 
 
 def task_out(scope: ProjectScope, task: Task, names: dict[int, str]) -> TaskOut:
-    return tasks_from_rows(scope, [[getattr(task, name) for name in TASK_FIELDS]], names)[0]
+    row = [*(getattr(task, name) for name in TASK_FIELDS), names.get(task.assignee_id or 0)]
+    return tasks_from_rows(scope, [row])[0]
 
 
 def tasks_out(session: Session, scope: ProjectScope, tasks: list[Task]) -> list[TaskOut]:
