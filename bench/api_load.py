@@ -35,6 +35,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import httpx
@@ -124,7 +125,6 @@ def record(env: dict[str, str], paths: dict[str, str]) -> tuple[dict[str, str], 
 
     from bench.webapp import app
     from rehome.core.demo.content import DEMO_PASSWORD
-    from tests.support import recorded_queries
 
     apply_env(**env)
     with TestClient(app()) as client:
@@ -134,10 +134,35 @@ def record(env: dict[str, str], paths: dict[str, str]) -> tuple[dict[str, str], 
         recorded = {}
         for name, path in paths.items():
             client.get(path, headers=headers).raise_for_status()  # touches the token once
-            with recorded_queries() as statements:
+            with sent_statements() as statements:
                 client.get(path, headers=headers).raise_for_status()
+            if not statements:
+                raise RuntimeError(f"no SQL recorded for {path}")
             recorded[name] = statements
     return headers, recorded
+
+
+@contextmanager
+def sent_statements() -> Iterator[list[tuple[str, Any]]]:
+    """Every statement the engine sends inside the block, from any thread: the
+    route runs in the test client's portal and worker threads, not this one
+    (`tests.support.recorded_queries` keeps only its own thread's, and so
+    recorded nothing here: the floor replayed no SQL before 2026-11-30)."""
+    from sqlalchemy import event
+
+    from rehome.core.infra.db import get_engine
+
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        statements.append((statement, parameters))
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
 
 
 @contextmanager
@@ -193,6 +218,33 @@ def _summary(name: str, runs: list[dict]) -> str:
     return f"{name:<7} p50 {p50} ms | p99 {p99} ms | CPU/request {cpu} ms"
 
 
+def server_env(tmp: Path) -> dict[str, str]:
+    """The web process's environment as production runs it (JSON access logs,
+    Redis, PostgreSQL), with a rate limit no bench reaches."""
+    return {
+        **os.environ,
+        **BASE_ENV,
+        "APP_ENV": "production",
+        "LOG_JSON": "true",
+        "LOG_LEVEL": "INFO",
+        "DATA_DIR": str(tmp / "data"),
+        "DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{BENCH_DB}",
+        "REDIS_URL": BENCH_REDIS,
+        "CELERY_BROKER_URL": BENCH_REDIS,
+        "API_RATE_PER_MINUTE": "1000000",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def list_paths(project_id: int) -> dict[str, str]:
+    """The mobile app's three list requests on the big project."""
+    return {
+        "projects": "/api/projects?limit=20",
+        "tasks": f"/api/projects/{project_id}/tasks?limit=50",
+        "messages": f"/api/projects/{project_id}/messages?limit=50",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,26 +255,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rehome-api-load-"))
-    db_url = PG_ADMIN.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-    env = {
-        **os.environ,
-        **BASE_ENV,
-        "APP_ENV": "production",
-        "LOG_JSON": "true",
-        "LOG_LEVEL": "INFO",
-        "DATA_DIR": str(tmp / "data"),
-        "DATABASE_URL": db_url,
-        "REDIS_URL": BENCH_REDIS,
-        "CELERY_BROKER_URL": BENCH_REDIS,
-        "API_RATE_PER_MINUTE": "1000000",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = server_env(tmp)
+    db_url = env["DATABASE_URL"]
     project_id, _ = prepare_database(env)
-    paths = {
-        "projects": "/api/projects?limit=20",
-        "tasks": f"/api/projects/{project_id}/tasks?limit=50",
-        "messages": f"/api/projects/{project_id}/messages?limit=50",
-    }
+    paths = list_paths(project_id)
     headers, recorded = record(env, paths)
     (tmp / "recording.pickle").write_bytes(pickle.dumps(recorded))
     print("statements per request:", {name: len(s) for name, s in recorded.items()})
@@ -234,8 +270,8 @@ def main() -> None:
     }
     results: dict[str, list[dict]] = {name: [] for name in servers}
     for run in range(1, args.runs + 1):
-        for name, (command, server_env) in servers.items():
-            with serve(command, server_env, tmp / f"{name}.log") as (url, pid):
+        for name, (command, with_env) in servers.items():
+            with serve(command, with_env, tmp / f"{name}.log") as (url, pid):
                 result = measure(url, pid, headers, list(paths.values()), args)
             results[name].append(result)
             print(

@@ -37,7 +37,8 @@ async def request_session() -> AsyncIterator[Session]:
     """The request's one session and transaction, shared by the actor check and
     the route (FastAPI caches it per request). Opening it costs no I/O (the
     connection is taken at the first query), so only the end, commit or
-    rollback, goes to a worker thread, and only if a query ran."""
+    rollback, goes to a worker thread, and only if a query ran and the route
+    did not end the transaction itself (`answer`, `write`)."""
     session = new_session()
     try:
         yield session
@@ -127,7 +128,9 @@ def _own_origin(request: Request) -> str:
 UploadActor = Annotated[Actor, Depends(upload_actor)]
 
 
-def cursor_param(cursor: Annotated[str | None, Query(max_length=200)] = None) -> int | None:
+async def cursor_param(cursor: Annotated[str | None, Query(max_length=200)] = None) -> int | None:
+    """Async although it waits on nothing: FastAPI runs a sync dependency in a
+    worker thread, and the hop costs more CPU than decoding the cursor."""
     return decode_cursor(cursor)
 
 
@@ -148,7 +151,7 @@ def write(
     raw_key = request.headers.get("idempotency-key")
     if raw_key is None:
         result = jsonable_encoder(action(session))
-        session.commit()
+        end_session(session, failed=False)  # here, not one more thread hop later (see `answer`)
         return _respond(result, status_code)
     key = idempotency.validate_key(raw_key)
     method, path = request.method, request.url.path
@@ -158,7 +161,7 @@ def write(
         if stored is None:
             result = jsonable_encoder(action(session))
             idempotency.remember(session, actor.user_id, key, method, path, digest, status_code, result)
-            session.commit()
+            end_session(session, failed=False)
             return _respond(result, status_code)
     except IntegrityError:
         rollback(session)  # a concurrent retry committed first
@@ -168,10 +171,14 @@ def write(
     return _respond(stored.response["body"], stored.status_code, replayed=True)
 
 
-def answer(adapter: TypeAdapter[T], value: T) -> Response:
+def answer(session: Session, adapter: TypeAdapter[T], value: T) -> Response:
     """A read's JSON, serialised once from view models the service already built
-    (FastAPI would validate them again against `response_model` first)."""
-    return Response(adapter.dump_json(value), media_type="application/json")
+    (FastAPI would validate them again against `response_model` first). The
+    request's transaction ends here, in the route's worker thread: ended by
+    `request_session` it would take one more hop to a thread (issue 13)."""
+    body = adapter.dump_json(value)
+    end_session(session, failed=False)
+    return Response(body, media_type="application/json")
 
 
 def _respond(body: Any, status_code: int, replayed: bool = False) -> Response:

@@ -18,7 +18,9 @@ _PAGE = TypeAdapter(Page[MessageOut])
 def list_messages(
     session: Db, project_id: Id, actor: CurrentActor, cursor: Cursor, limit: Limit = 50
 ) -> Response:
-    return answer(_PAGE, messages.list_messages(session, actor, project_id, before_id=cursor, limit=limit))
+    return answer(
+        session, _PAGE, messages.list_messages(session, actor, project_id, before_id=cursor, limit=limit)
+    )
 
 
 @router.post("/projects/{project_id}/messages", status_code=201, response_model=MessageOut)

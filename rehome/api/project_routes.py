@@ -21,7 +21,7 @@ def list_projects(
     session: Db, actor: CurrentActor, include_archived: Annotated[bool, Query()] = False
 ) -> Response:
     """Every project the caller may see (admins: the whole workspace)."""
-    return answer(_PAGE, Page(items=projects.list_projects(session, actor, include_archived)))
+    return answer(session, _PAGE, Page(items=projects.list_projects(session, actor, include_archived)))
 
 
 @router.get("/{project_id}", response_model=projects.ProjectDetail)

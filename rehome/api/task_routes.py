@@ -31,7 +31,7 @@ def list_tasks(
     page = tasks.list_tasks(
         session, actor, project_id, status=status, assignee_id=assignee_id, after_id=cursor, limit=limit
     )
-    return answer(_PAGE, page)
+    return answer(session, _PAGE, page)
 
 
 @router.post("/projects/{project_id}/tasks", status_code=201, response_model=TaskOut)

@@ -48,6 +48,7 @@ from rehome.core.access.roles import (
     require_admin,
     visibility_level,
 )
+from rehome.core.access.rules import message_attachments, message_rows, project_rows, task_rows
 
 __all__ = [
     "SYSTEM_NAME",
@@ -58,10 +59,13 @@ __all__ = [
     "audience_scope",
     "file_scope",
     "internal_visible",
+    "message_attachments",
+    "message_rows",
     "message_scope",
     "project_member_ids",
     "project_people_filter",
     "project_roles",
+    "project_rows",
     "project_scope",
     "readable_messages",
     "require_admin",
@@ -69,6 +73,7 @@ __all__ = [
     "summary_audience",
     "summary_readers",
     "system_reader",
+    "task_rows",
     "task_scope",
     "visibility_level",
     "visible_files",

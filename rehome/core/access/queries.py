@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, true
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from rehome.core.access.roles import Action, Actor, ProjectScope, require_admin
+from rehome.core.access.rules import file_rule, message_rule, project_rule, task_rule
 from rehome.core.infra.errors import NotFound
 from rehome.core.models import (
     Message,
@@ -27,13 +28,9 @@ from rehome.core.vocab import Role
 
 def visible_project_filter(actor: Actor, *, include_archived: bool = False) -> ColumnElement[bool]:
     """Projects of the actor's workspace: all for admins, assigned ones otherwise."""
-    conditions = [col(Project.workspace_id) == actor.workspace_id]
-    if not actor.is_admin:
-        member = select(ProjectMembership.project_id).where(ProjectMembership.user_id == actor.user_id)
-        conditions.append(col(Project.id).in_(member))
-    if not (actor.is_admin and include_archived):
-        conditions.append(col(Project.archived_at).is_(None))
-    return and_(*conditions)
+    return project_rule(
+        actor.workspace_id, actor.user_id, is_admin=actor.is_admin, include_archived=include_archived
+    )
 
 
 def internal_visible(
@@ -104,21 +101,26 @@ def project_roles(session: Session, actor: Actor, project_ids: list[int]) -> dic
     return roles
 
 
+# Built once (every project page and API call checks a scope, issue 13).
+_SCOPE = (
+    select(Project, ProjectMembership.role)
+    .outerjoin(
+        ProjectMembership,
+        and_(
+            col(ProjectMembership.project_id) == Project.id,
+            col(ProjectMembership.user_id) == bindparam("user_id"),
+        ),
+    )
+    .where(col(Project.id) == bindparam("project_id"), col(Project.workspace_id) == bindparam("workspace_id"))
+)
+
+
 def project_scope(
     session: Session, actor: Actor, project_id: int, action: Action = Action.VIEW
 ) -> ProjectScope:
     """Load a project for the actor and check `action`, in one query."""
-    row = session.exec(
-        select(Project, ProjectMembership.role)
-        .outerjoin(
-            ProjectMembership,
-            and_(
-                col(ProjectMembership.project_id) == Project.id,
-                col(ProjectMembership.user_id) == actor.user_id,
-            ),
-        )
-        .where(Project.id == project_id, Project.workspace_id == actor.workspace_id)
-    ).first()
+    params = {"user_id": actor.user_id, "project_id": project_id, "workspace_id": actor.workspace_id}
+    row = session.exec(_SCOPE, params=params).first()
     if row is None:
         raise NotFound("Project not found.")
     project, member_role = row
@@ -134,26 +136,20 @@ def project_scope(
 
 
 def visible_tasks(scope: ProjectScope) -> SelectOfScalar[Task]:
-    return select(Task).where(Task.project_id == scope.project_id, scope.internal_filter(col(Task.internal)))
+    return select(Task).where(task_rule(scope.project_id, sees_internal=scope.sees_internal))
 
 
 def visible_messages(scope: ProjectScope) -> SelectOfScalar[Message]:
-    return select(Message).where(
-        Message.project_id == scope.project_id,
-        col(Message.deleted_at).is_(None),
-        scope.internal_filter(col(Message.internal)),
-    )
+    return select(Message).where(message_rule(scope.project_id, sees_internal=scope.sees_internal))
 
 
 def visible_files(scope: ProjectScope) -> SelectOfScalar[StoredFile]:
     """Live files of the project; internal ones for the firm's side, quarantined
     ones for admins only (listed as such, downloadable by nobody)."""
-    return select(StoredFile).where(
-        StoredFile.project_id == scope.project_id,
-        col(StoredFile.deleted_at).is_(None),
-        scope.internal_filter(col(StoredFile.internal)),
-        scope.quarantine_filter(col(StoredFile.scan_status)),
+    rule = file_rule(
+        scope.project_id, sees_internal=scope.sees_internal, sees_quarantine=scope.sees_quarantine
     )
+    return select(StoredFile).where(rule)
 
 
 def workspace_user(session: Session, actor: Actor, user_id: int) -> User:

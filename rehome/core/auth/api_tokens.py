@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from rehome.core.access import Actor
 from rehome.core.auth.secrets import digest, new_secret
-from rehome.core.auth.sessions import actor_for
 from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import plain_rows, table_of
 from rehome.core.infra.errors import NotFound
 from rehome.core.infra.validation import Input
 from rehome.core.models import ApiToken, User
@@ -101,22 +102,50 @@ def revoke_plain(session: Session, plain: str) -> None:
     )
 
 
+_TOKENS, _USERS = table_of(ApiToken), table_of(User)
+# Built once: the lookup runs on every API call (issue 13). Never cached across
+# calls: a revoked or expired token, or a disabled user, fails the next call.
+_LOOKUP = (
+    sa_select(
+        _TOKENS.c.id,
+        _TOKENS.c.revoked_at,
+        _TOKENS.c.expires_at,
+        _TOKENS.c.last_used_at,
+        _USERS.c.id,
+        _USERS.c.workspace_id,
+        _USERS.c.is_admin,
+        _USERS.c.name,
+        _USERS.c.email,
+        _USERS.c.disabled_at,
+    )
+    .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"))
+)
+_TOUCH = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")).values(last_used_at=bindparam("now"))
+
+
 def resolve_token(session: Session, plain: str | None) -> Actor | None:
     """The actor behind a bearer token, or None if unknown, expired or revoked."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    row = session.exec(
-        select(ApiToken, User)
-        .join(User, col(User.id) == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(plain))
-    ).first()
-    if row is None:
+    rows = plain_rows(session, _LOOKUP, {"token_hash": digest(plain)})
+    if not rows:
         return None
-    token, user = row
+    (
+        token_id,
+        revoked_at,
+        expires_at,
+        last_used_at,
+        user_id,
+        workspace_id,
+        is_admin,
+        name,
+        email,
+        disabled_at,
+    ) = rows[0]
     now = utcnow()
-    if token.revoked_at is not None or token.expires_at <= now or not user.is_active:
+    if revoked_at is not None or expires_at <= now or disabled_at is not None:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= _TOUCH_EVERY:
-        token.last_used_at = now
-        session.add(token)
-    return actor_for(user)
+    if last_used_at is None or now - last_used_at >= _TOUCH_EVERY:
+        session.connection().execute(_TOUCH, {"token_id": token_id, "now": now})
+    return Actor(user_id=user_id, workspace_id=workspace_id, is_admin=is_admin, name=name, email=email)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from pydantic import Field
-from sqlalchemy import and_, delete
+from sqlalchemy import Select, and_, bindparam, delete, exists
 from sqlmodel import Session, col, select
 
 from rehome.core import notifications
@@ -13,20 +15,21 @@ from rehome.core.access import (
     Action,
     Actor,
     ProjectScope,
+    message_rows,
     message_scope,
     project_people_filter,
     project_scope,
     require_own_or_moderator,
-    visible_messages,
 )
-from rehome.core.chat.views import MessageOut, messages_out
+from rehome.core.chat.views import MESSAGE_FIELDS, MessageOut, messages_from_rows, messages_out
 from rehome.core.files.manage import MAX_ATTACHMENTS, attach_to_message
 from rehome.core.files.reads import message_files
 from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import plain_rows, table_of
 from rehome.core.infra.errors import Forbidden, Invalid
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.infra.validation import DbId, Input
-from rehome.core.models import Message, MessageMention, ProjectMembership, User
+from rehome.core.models import Message, MessageMention, ProjectMembership, StoredFile, User
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind, NotificationKind, Role
 
@@ -44,17 +47,38 @@ class MessageEdit(Input):
     body: str = Field(min_length=1, max_length=MAX_BODY)
 
 
+MESSAGES = table_of(Message)
+USERS, FILES = table_of(User), table_of(StoredFile)
+# The author's name comes with the row (a join on the primary key, not a second
+# query), and whether any file hangs on the message: the attachments (through
+# the access layer) are then read only for the page's messages that have one.
+_HAS_FILES = exists().where(FILES.c.message_id == MESSAGES.c.id, FILES.c.deleted_at.is_(None))
+_PAGE_COLUMNS = (*(MESSAGES.c[name] for name in MESSAGE_FIELDS), USERS.c.name, _HAS_FILES)
+_PAGE_FROM = MESSAGES.outerjoin(USERS, USERS.c.id == MESSAGES.c.author_id)
+
+
+@lru_cache(maxsize=8)
+def _page_query(sees_internal: bool, before: bool) -> Select[Any]:
+    """The chat page's statement, built once per shape (values bound per call)."""
+    query = message_rows(_PAGE_COLUMNS, sees_internal=sees_internal).select_from(_PAGE_FROM)
+    if before:
+        query = query.where(MESSAGES.c.id < bindparam("before_id"))
+    return query.order_by(MESSAGES.c.id.desc()).limit(bindparam("limit"))
+
+
 def list_messages(
     session: Session, actor: Actor, project_id: int, *, before_id: int | None = None, limit: int = 50
 ) -> Page[MessageOut]:
     """Newest first; `before_id` pages back through history."""
     scope = project_scope(session, actor, project_id)
     limit = max(1, min(limit, MAX_LIMIT))
-    query = visible_messages(scope)
+    params: dict[str, Any] = {"project_id": scope.project_id, "limit": limit + 1}
     if before_id:
-        query = query.where(col(Message.id) < before_id)
-    rows = list(session.exec(query.order_by(col(Message.id).desc()).limit(limit + 1)))
-    return page_of(_with_files(session, scope, messages_out(session, rows)), limit, lambda m: m.id)
+        params["before_id"] = before_id
+    rows = plain_rows(session, _page_query(scope.sees_internal, bool(before_id)), params)
+    items = messages_from_rows(row[:-1] for row in rows)
+    with_files = {item.id for item, row in zip(items, rows, strict=True) if row[-1]}
+    return page_of(_with_files(session, scope, items, with_files), limit, lambda m: m.id)
 
 
 def post_message(session: Session, actor: Actor, project_id: int, data: MessageCreate) -> MessageOut:
@@ -103,9 +127,12 @@ def delete_message(session: Session, actor: Actor, message_id: int) -> None:
     )
 
 
-def _with_files(session: Session, scope: ProjectScope, items: list[MessageOut]) -> list[MessageOut]:
-    """Attach each message's files the reader may see (one query for the page)."""
-    attached = message_files(session, scope, [m.id for m in items])
+def _with_files(
+    session: Session, scope: ProjectScope, items: list[MessageOut], among: set[int] | None = None
+) -> list[MessageOut]:
+    """Attach each message's files the reader may see (one query for the page;
+    none when `among`, the ids that have any file, is empty)."""
+    attached = message_files(session, scope, [m.id for m in items if among is None or m.id in among])
     for item in items:
         item.files = attached.get(item.id, [])
     return items

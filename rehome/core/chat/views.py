@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlmodel import Session
 
 from rehome.core.files.views import FileOut
@@ -24,17 +26,26 @@ class MessageOut(BaseModel):
     files: list[FileOut] = Field(default_factory=list)  # attachments the reader may see
 
 
+# The stored fields a MessageOut is made of, in the order `messages_from_rows` reads them.
+MESSAGE_FIELDS = ("id", "project_id", "author_id", "body", "internal", "created_at", "edited_at")
+_MANY = TypeAdapter(list[MessageOut])
+FORMER_MEMBER = "Former member"
+
+
+def messages_from_rows(rows: Iterable[Sequence[Any]]) -> list[MessageOut]:
+    """View models from plain rows of MESSAGE_FIELDS and the author's name (a
+    list page reads no ORM objects, issue 13), validated in one call."""
+    items = []
+    for row in rows:
+        item = dict(zip(MESSAGE_FIELDS, row[:-1], strict=True))
+        item["author_name"] = FORMER_MEMBER if row[-1] is None else row[-1]
+        items.append(item)
+    return _MANY.validate_python(items)
+
+
 def message_out(message: Message, names: dict[int, str]) -> MessageOut:
-    return MessageOut(
-        id=int(message.id or 0),
-        project_id=message.project_id,
-        author_id=message.author_id,
-        author_name=names.get(message.author_id or 0, "Former member"),
-        body=message.body,
-        internal=message.internal,
-        created_at=message.created_at,
-        edited_at=message.edited_at,
-    )
+    row = [*(getattr(message, name) for name in MESSAGE_FIELDS), names.get(message.author_id or 0)]
+    return messages_from_rows([row])[0]
 
 
 def messages_out(session: Session, messages: list[Message]) -> list[MessageOut]:

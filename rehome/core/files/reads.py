@@ -17,7 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
-from rehome.core.access import Actor, ProjectScope, file_scope, project_scope, task_scope, visible_files
+from rehome.core.access import (
+    Actor,
+    ProjectScope,
+    file_scope,
+    message_attachments,
+    project_scope,
+    task_scope,
+    visible_files,
+)
 from rehome.core.files.names import variant_key
 from rehome.core.files.storage import get_storage
 from rehome.core.files.views import FileLink, FileOut, files_out
@@ -108,8 +116,9 @@ def message_files(session: Session, scope: ProjectScope, message_ids: list[int])
     """Attachments of chat messages the caller already read through `visible_messages`."""
     if not message_ids:
         return {}
-    query = visible_files(scope).where(col(StoredFile.message_id).in_(message_ids))
-    rows = list(session.exec(query.order_by(col(StoredFile.id))))
+    query = message_attachments(sees_internal=scope.sees_internal, sees_quarantine=scope.sees_quarantine)
+    params = {"project_id": scope.project_id, "message_ids": message_ids}
+    rows = list(session.exec(query, params=params))
     out: dict[int, list[FileOut]] = {}
     for item in with_links(scope, rows, files_out(session, scope, rows)):
         out.setdefault(int(item.message_id or 0), []).append(item)

@@ -16,13 +16,17 @@ still per account and per process, far below what guessing needs.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
+
+from redis.exceptions import NoScriptError
 
 from rehome.core.infra.errors import RateLimited
-from rehome.core.infra.kv import get_redis, redis_errors
+from rehome.core.infra.kv import SyncRedis, get_redis, redis_errors
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,19 @@ return 0
 """
 
 
+_HIT_SHA = hashlib.sha1(_HIT.encode()).hexdigest()  # noqa: S324 (Redis names scripts by SHA-1)
+
+
+def _run_hit(client: SyncRedis, keys: list[str], args: list[int]) -> Any:
+    """The script by its SHA (EVALSHA): every API call counts against a limit,
+    and sending the script's text each time costs bytes and a hash in Redis.
+    When Redis does not know it (restarted), EVAL runs and stores it."""
+    try:
+        return client.evalsha(_HIT_SHA, len(keys), *keys, *args)
+    except NoScriptError:
+        return client.eval(_HIT, len(keys), *keys, *args)
+
+
 @dataclass(frozen=True, slots=True)
 class Limit:
     name: str
@@ -72,7 +89,7 @@ def hit(checks: list[tuple[Limit, str | int]], cost: int = 1, now: float | None 
     for limit, _ in checks:
         args += [limit.limit, (limit.window + 5) * 1000]
     try:
-        blocked = int(get_redis().eval(_HIT, len(keys), *keys, *args))
+        blocked = int(_run_hit(get_redis(), keys, args))
     except redis_errors():
         _outage()
         blocked = _local.hit(keys, [(limit.limit, limit.window + 5) for limit, _ in checks], cost)

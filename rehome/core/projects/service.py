@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import and_, func
+from sqlalchemy import Select, and_, bindparam, func
 from sqlmodel import Session, col, select
 
 from rehome.core.access import (
     Action,
     Actor,
     project_people_filter,
+    project_rows,
     project_scope,
     require_admin,
-    visible_project_filter,
 )
 from rehome.core.activity import log as audit
 from rehome.core.infra.clock import today, utcnow
-from rehome.core.infra.db import exec_rows
+from rehome.core.infra.db import exec_rows, plain_rows, table_of
 from rehome.core.infra.errors import Conflict
 from rehome.core.infra.validation import Cents, Input
 from rehome.core.models import Project, ProjectMembership, Task, User
-from rehome.core.projects.views import ProjectOut, project_out
+from rehome.core.projects.views import PROJECT_FIELDS, ProjectOut, project_from_row, project_out
 from rehome.core.realtime import events
 from rehome.core.vocab import EventKind, Role, TaskStatus
 from rehome.core.workspace.people import Person, person
@@ -57,24 +60,23 @@ class ProjectDetail(ProjectOut):
     blocked_tasks: int
 
 
+PROJECTS, MEMBERSHIPS = table_of(Project), table_of(ProjectMembership)
+
+
+@lru_cache(maxsize=8)
+def _list_query(is_admin: bool, include_archived: bool) -> Select[Any]:
+    """The project list's statement, built once per shape (ids bound per call)."""
+    mine = and_(MEMBERSHIPS.c.project_id == PROJECTS.c.id, MEMBERSHIPS.c.user_id == bindparam("user_id"))
+    columns = (*(PROJECTS.c[name] for name in PROJECT_FIELDS), MEMBERSHIPS.c.role)
+    query = project_rows(columns, is_admin=is_admin, include_archived=include_archived)
+    return query.select_from(PROJECTS.outerjoin(MEMBERSHIPS, mine)).order_by(PROJECTS.c.name, PROJECTS.c.id)
+
+
 def list_projects(session: Session, actor: Actor, include_archived: bool = False) -> list[ProjectOut]:
     """The actor's projects with their role in each, in one query."""
-    query = (
-        select(Project, ProjectMembership.role)
-        .outerjoin(
-            ProjectMembership,
-            and_(
-                col(ProjectMembership.project_id) == Project.id,
-                col(ProjectMembership.user_id) == actor.user_id,
-            ),
-        )
-        .where(visible_project_filter(actor, include_archived=include_archived))
-        .order_by(col(Project.name), col(Project.id))
-    )
-    return [
-        project_out(project, Role.ADMIN if actor.is_admin else Role(role))
-        for project, role in session.exec(query)
-    ]
+    query = _list_query(actor.is_admin, include_archived)
+    rows = plain_rows(session, query, {"user_id": actor.user_id, "workspace_id": actor.workspace_id})
+    return [project_from_row(row[:-1], Role.ADMIN if actor.is_admin else Role(row[-1])) for row in rows]
 
 
 def project_detail(session: Session, actor: Actor, project_id: int) -> ProjectDetail:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import and_
+from sqlalchemy import Select, and_, bindparam
 from sqlmodel import Session, col, select
 
 from rehome.core import notifications
@@ -15,18 +17,19 @@ from rehome.core.access import (
     ProjectScope,
     project_people_filter,
     project_scope,
+    task_rows,
     task_scope,
-    visible_tasks,
 )
 from rehome.core.activity import log as audit
 from rehome.core.infra.clock import utcnow
+from rehome.core.infra.db import plain_rows, table_of
 from rehome.core.infra.errors import Forbidden, Invalid
 from rehome.core.infra.pagination import MAX_LIMIT, Page, page_of
 from rehome.core.infra.validation import Cents, DbId, Input
 from rehome.core.models import ProjectMembership, Task, TaskEvent, User
 from rehome.core.realtime import events
 from rehome.core.tasks.positions import end_of_column, position_at, target_index
-from rehome.core.tasks.views import TaskOut, tasks_out
+from rehome.core.tasks.views import TASK_FIELDS, TaskOut, tasks_from_rows, tasks_out
 from rehome.core.vocab import EventKind, NotificationKind, Priority, Role, TaskStatus
 from rehome.core.workspace.people import user_names
 
@@ -87,6 +90,26 @@ class TaskEventOut(BaseModel):
     created_at: datetime
 
 
+TASKS = table_of(Task)
+USERS = table_of(User)
+# The assignee's name comes with the row (a join on the primary key, not a second query).
+_PAGE_COLUMNS = (*(TASKS.c[name] for name in TASK_FIELDS), USERS.c.name)
+_PAGE_FROM = TASKS.outerjoin(USERS, USERS.c.id == TASKS.c.assignee_id)
+
+
+@lru_cache(maxsize=32)
+def _page_query(sees_internal: bool, by_status: bool, by_assignee: bool, after: bool) -> Select[Any]:
+    """The list page's statement, built once per shape (values bound per call)."""
+    query = task_rows(_PAGE_COLUMNS, sees_internal=sees_internal).select_from(_PAGE_FROM)
+    if by_status:
+        query = query.where(TASKS.c.status == bindparam("status"))
+    if by_assignee:
+        query = query.where(TASKS.c.assignee_id == bindparam("assignee_id"))
+    if after:
+        query = query.where(TASKS.c.id > bindparam("after_id"))
+    return query.order_by(TASKS.c.id).limit(bindparam("limit"))
+
+
 def list_tasks(
     session: Session,
     actor: Actor,
@@ -99,15 +122,16 @@ def list_tasks(
 ) -> Page[TaskOut]:
     scope = project_scope(session, actor, project_id)
     limit = max(1, min(limit, MAX_LIMIT))
-    query = visible_tasks(scope)
+    params: dict[str, Any] = {"project_id": scope.project_id, "limit": limit + 1}
     if status:
-        query = query.where(Task.status == status)
+        params["status"] = str(status)
     if assignee_id:
-        query = query.where(Task.assignee_id == assignee_id)
+        params["assignee_id"] = assignee_id
     if after_id:
-        query = query.where(col(Task.id) > after_id)
-    rows = list(session.exec(query.order_by(col(Task.id)).limit(limit + 1)))
-    return page_of(tasks_out(session, scope, rows), limit, lambda t: t.id)
+        params["after_id"] = after_id
+    query = _page_query(scope.sees_internal, bool(status), bool(assignee_id), bool(after_id))
+    rows = plain_rows(session, query, params)
+    return page_of(tasks_from_rows(scope, rows), limit, lambda t: t.id)
 
 
 def get_task(session: Session, actor: Actor, task_id: int) -> TaskOut:

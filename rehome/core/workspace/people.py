@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from rehome.core.access import Actor
+from rehome.core.infra.db import plain_rows, table_of
 from rehome.core.models import User
 
 
@@ -20,13 +23,16 @@ class Person(BaseModel):
     phone: str | None = None
 
 
+_USERS = table_of(User)
+_NAMES = sa_select(_USERS.c.id, _USERS.c.name).where(_USERS.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     """Names for a batch of user ids in one query (never one per row)."""
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    rows = session.exec(select(User.id, User.name).where(col(User.id).in_(wanted)))
-    return {int(uid or 0): name for uid, name in rows}
+    return {int(uid): name for uid, name in plain_rows(session, _NAMES, {"ids": sorted(wanted)})}
 
 
 def person(viewer: Actor, user: User, sees_contacts: bool) -> Person:
