@@ -183,3 +183,18 @@ def test_context_mentions_read_the_readers_newest_from_an_index(grown: Grown) ->
     assert "ix_message_mentions_user_message" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_search_fetches_its_candidates_by_primary_key(grown: Grown) -> None:
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("SQLite reads the candidates from its FTS5 table (test_search_reads_the_full_text_index)")
+    [plan] = _plans(
+        lambda s: search(s, grown.actor, "the"), lambda sql: "FROM messages" in sql, off=("seqscan",)
+    )
+    # The newest ids once (an InitPlan), then their rows through the primary
+    # key; with IN the ids were hashed and every message read to probe them.
+    assert "InitPlan" in plan, plan
+    assert "Index Scan using messages_pkey on messages" in plan, plan
+    assert "= ANY" in plan, plan
+    assert "Semi Join" not in plan, plan
+    assert len(_search(grown, "the")) == 10
