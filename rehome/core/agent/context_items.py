@@ -99,12 +99,11 @@ def fetch_messages(session: Session, lens: Lens, *, mentions: bool) -> list[Cand
         MessageMention, and_(col(MessageMention.message_id) == Message.id, col(MessageMention.user_id) == me)
     )
     query = query.add_columns(col(MessageMention.user_id).label("mention"))
-    newest = col(Message.id).desc()
+    # Newest first; for mentions the same order (the join makes the ids equal),
+    # read from the reader's mentions in ix_message_mentions_user_message up to the LIMIT.
+    newest: Any = (col(MessageMention.message_id) if mentions else col(Message.id)).desc()
     if mentions:
         query = query.where(col(MessageMention.user_id) == me)
-        # The same order (the join makes the ids equal), read from the reader's
-        # mentions in ix_message_mentions_user_message, newest first, up to the LIMIT.
-        newest = col(MessageMention.message_id).desc()
     limit = MENTION_WINDOW if mentions else MESSAGE_WINDOW
     out = []
     for r in _rows(session, query.order_by(newest).limit(limit)):
