@@ -3,8 +3,8 @@
 @mentions of the reader and files so every part of the policy has work.
 
 Seeds a temporary SQLite file and, when reachable, a temporary PostgreSQL
-database (`rehome_bench_ctx`, dropped afterwards), then times `build_context`
-for a team member with a 24,000-token budget and counts its SQL queries.
+database (BENCH_DB, default `rehome_bench_ctx`, dropped afterwards), then times
+`build_context` for a team member with a 24,000-token budget and counts its SQL queries.
 
 Usage: python -m bench.context_build [--runs 30] [--tasks 5000] [--messages 20000]
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import event, text
-from sqlmodel import select
+from sqlalchemy import event, insert, text
+from sqlmodel import Session, select
 
 from bench.common import PG_ADMIN, fmt, percentiles
 from bench.seed import seed
@@ -32,9 +32,14 @@ from rehome.core.infra.db import get_engine, session_scope
 from rehome.core.models import Message, MessageMention, StoredFile, Task, TaskEvent, User
 from tests.support import BASE_ENV, apply_env, migrate
 
-BENCH_DB = "rehome_bench_ctx"
+BENCH_DB = os.environ.get("BENCH_DB", "rehome_bench_ctx")  # parallel runs name their own
 BUDGET = 24_000
 READER = "bench-team@bench.demo"
+
+
+def _insert(session: Session, rows: list[TaskEvent] | list[MessageMention]) -> None:
+    """Built rows (defaults included) in one executemany, without the unit of work."""
+    session.execute(insert(type(rows[0])), [row.model_dump(exclude={"id"}) for row in rows])
 
 
 def _extras(project_id: int, events: int, mentions: int, files: int) -> None:
@@ -42,26 +47,35 @@ def _extras(project_id: int, events: int, mentions: int, files: int) -> None:
     rng = random.Random(11)
     with session_scope() as s:
         reader = s.exec(select(User).where(User.email == READER)).one()
+        workspace_id = reader.workspace_id
         task_ids = list(s.exec(select(Task.id).where(Task.project_id == project_id)))
         message_ids = list(s.exec(select(Message.id).where(Message.project_id == project_id)))
         statuses = ("backlog", "todo", "in_progress", "blocked", "done")
-        s.add_all(
-            TaskEvent(
-                task_id=int(rng.choice(task_ids) or 0),
-                project_id=project_id,
-                actor_id=reader.id,
-                from_status=rng.choice(statuses),
-                to_status=rng.choice(statuses),
-            )
-            for _ in range(events)
+        _insert(
+            s,
+            [
+                TaskEvent(
+                    task_id=int(rng.choice(task_ids) or 0),
+                    project_id=project_id,
+                    actor_id=reader.id,
+                    from_status=rng.choice(statuses),
+                    to_status=rng.choice(statuses),
+                )
+                for _ in range(events)
+            ],
         )
-        s.add_all(
-            MessageMention(message_id=int(mid or 0), user_id=int(reader.id or 0))
-            for mid in rng.sample(message_ids, mentions)
+        _insert(
+            s,
+            [
+                MessageMention(message_id=int(mid or 0), user_id=int(reader.id or 0))
+                for mid in rng.sample(message_ids, mentions)
+            ],
         )
         s.add_all(
             StoredFile(
+                workspace_id=workspace_id,
                 project_id=project_id,
+                kind="pdf",
                 uploaded_by=reader.id,
                 name=f"drawing-{i:04d}.pdf",
                 content_type="application/pdf",
@@ -104,19 +118,28 @@ def _time(url: str, args: argparse.Namespace) -> dict[str, Any]:
     event.listen(engine, "before_cursor_execute", record)
     context = build()
     event.remove(engine, "before_cursor_execute", record)
-    samples = []
+    samples, cpu = [], []
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         build()
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
     engine.dispose()
-    return {"stats": percentiles(samples), "queries": len(statements), "context": context}
+    return {
+        "stats": percentiles(samples),
+        "cpu": percentiles(cpu),
+        "queries": len(statements),
+        "context": context,
+        "load": os.getloadavg()[0],
+    }
 
 
 def _report(name: str, result: dict[str, Any]) -> None:
     used = result["context"].used
     kept = {key: len(used[key]) for key in ("messages", "tasks", "events", "files")}
-    print(f"{name:<10} {fmt(result['stats'])} queries={result['queries']}")
+    print(f"{name:<10} {fmt(result['stats'])} queries={result['queries']} load={result['load']:.1f}")
+    cpu = result["cpu"]  # this process only: on PostgreSQL the server's share is not in it
+    print(f"{'':<10} process cpu p50={cpu['p50']:.1f}ms p99={cpu['p99']:.1f}ms")
     print(f"{'':<10} tokens={used['tokens']} kept={kept} dropped={used['dropped']}")
 
 

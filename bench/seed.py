@@ -11,6 +11,7 @@ import argparse
 import random
 from datetime import timedelta
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from rehome.core.auth.passwords import hash_password
@@ -73,11 +74,18 @@ def seed(tasks: int, messages: int, seed_value: int = 7) -> int:
     return pid
 
 
+def _insert(session: Session, rows: list[Task] | list[Message]) -> None:
+    """The rows as built (defaults included) in one executemany, without the
+    unit of work: a 250,000-row seed took minutes through `add_all`."""
+    session.execute(insert(type(rows[0])), [row.model_dump(exclude={"id"}) for row in rows])
+
+
 def _bulk_tasks(pid: int, count: int, staff: list[int], rng: random.Random) -> None:
     now = utcnow()
     for start in range(0, count, BATCH):
         with session_scope() as session:
-            session.add_all(
+            _insert(
+                session,
                 [
                     Task(
                         project_id=pid,
@@ -93,7 +101,7 @@ def _bulk_tasks(pid: int, count: int, staff: list[int], rng: random.Random) -> N
                         created_at=now - timedelta(minutes=count - i),
                     )
                     for i in range(start, min(start + BATCH, count))
-                ]
+                ],
             )
 
 
@@ -101,7 +109,8 @@ def _bulk_messages(pid: int, count: int, authors: list[int], rng: random.Random)
     now = utcnow()
     for start in range(0, count, BATCH):
         with session_scope() as session:
-            session.add_all(
+            _insert(
+                session,
                 [
                     Message(
                         project_id=pid,
@@ -111,7 +120,7 @@ def _bulk_messages(pid: int, count: int, authors: list[int], rng: random.Random)
                         created_at=now - timedelta(seconds=(count - i) * 30),
                     )
                     for i in range(start, min(start + BATCH, count))
-                ]
+                ],
             )
 
 

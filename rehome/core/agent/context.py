@@ -35,6 +35,7 @@ Policy, in the order it is applied:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,8 @@ def build_context(
         ContextItem(kind=c.kind, id=c.id, ref=c.ref, text=c.text, tokens=cost(c), data=c.data)
         for c in _readable(chosen)
     ]
+    fetched_kinds = Counter[str](c.kind for c in fetched)
+    kept_kinds = Counter[str](i.kind for i in items)
     text = _render(items, lens.workspace)
     total = estimate_tokens(text)
     used: dict[str, Any] = {
@@ -140,7 +143,7 @@ def build_context(
             "flowed": flowed,
             "formatting": SCAFFOLD_TOKENS,
         },
-        "dropped": {key: _count(fetched, kind) - _count(items, kind) for key, kind in _KEYS.items()},
+        "dropped": {key: fetched_kinds[kind] - kept_kinds[kind] for key, kind in _KEYS.items()},
     }
     refs = frozenset(i.ref for i in items if i.ref.startswith(CITABLE))
     return BuiltContext(text=text, items=items, used=used, tokens=total, refs=refs, project_id=project_id)
@@ -204,10 +207,6 @@ def _dedupe(*groups: list[Candidate]) -> list[Candidate]:
         for item in group:
             seen.setdefault(item.id, item)
     return list(seen.values())
-
-
-def _count(items: list[Candidate] | list[ContextItem], kind: str) -> int:
-    return sum(i.kind == kind for i in items)
 
 
 def _check(budget_tokens: int, split: tuple[float, float, float], safety: float) -> None:

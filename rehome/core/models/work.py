@@ -17,6 +17,8 @@ class Task(SQLModel, table=True):
         Index("ix_tasks_project_status_position", "project_id", "status", "position"),
         Index("ix_tasks_project_id", "project_id", "id"),
         Index("ix_tasks_project_updated", "project_id", "updated_at", "id"),
+        # Exact counts per assignee (tasks.figures.by_assignee) read from the index alone.
+        Index("ix_tasks_project_assignee", "project_id", "assignee_id", "status", "due_date", "internal"),
         CheckConstraint(one_of("status", TASK_STATUSES), name="ck_task_status"),
         CheckConstraint(one_of("priority", PRIORITIES), name="ck_task_priority"),
         fts_index(
@@ -79,9 +81,11 @@ class Message(SQLModel, table=True):
 
 class MessageMention(SQLModel, table=True):
     __tablename__ = "message_mentions"
+    # A reader's mentions, newest first (the assistant's context reads the newest 50).
+    __table_args__ = (Index("ix_message_mentions_user_message", "user_id", "message_id"),)
 
     message_id: int = Field(foreign_key="messages.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
 
 
 class StoredFile(SQLModel, table=True):

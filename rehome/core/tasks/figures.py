@@ -173,13 +173,14 @@ def by_assignee(
         func.count().filter(open_, col(Task.due_date) < at.today).label("overdue"),
         func.count().filter(col(Task.status) == TaskStatus.BLOCKED).label("blocked"),
     )
-    assignee, name = col(Task.assignee_id), col(User.name)
-    query = (
-        _base(actor, scope, assignee, name, *columns)
-        .outerjoin(User, col(User.id) == assignee)
-        .where(open_)  # every figure is of open tasks: done ones, the growing part, are skipped
-        .group_by(assignee, name)
-    )
+    assignee = col(Task.assignee_id)
+    # Counted per assignee id first, names joined to the few groups after: the
+    # count reads ix_tasks_project_assignee alone (grouped in its order), never
+    # a users row per task. Done tasks, the growing part, are skipped.
+    counts = _base(actor, scope, assignee, *columns).where(open_).group_by(assignee).subquery()
+    query = sa_select(
+        counts.c.assignee_id, col(User.name), counts.c.open, counts.c.overdue, counts.c.blocked
+    ).outerjoin(User, col(User.id) == counts.c.assignee_id)
     rows = [
         AssigneeFigures(user_id=uid, name=who or "Unassigned", open=int(o), overdue=int(d), blocked=int(b))
         for uid, who, o, d, b in exec_rows(session, query)

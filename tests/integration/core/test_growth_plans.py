@@ -152,3 +152,49 @@ def test_the_unread_count_is_a_bounded_index_range(grown: Grown) -> None:
     assert "ix_notifications_user_unread" in plan, plan
     with session_scope() as s:
         assert unread_count(s, grown.actor) == 100  # of 4,000: counted up to the cap
+
+
+def _context(grown: Grown) -> Callable[[Session], Any]:
+    return lambda s: build_context(
+        s, grown.actor, project_id=grown.projects[0], question="?", budget_tokens=8000
+    )
+
+
+def test_context_counts_per_assignee_from_one_index(grown: Grown) -> None:
+    [plan] = _plans(
+        _context(grown), lambda sql: "GROUP BY tasks.assignee_id" in sql, off=("seqscan", "bitmapscan")
+    )
+    assert "ix_tasks_project_assignee" in plan, plan
+    assert "ix_tasks_assignee_id" not in plan, plan  # SQLite's scan of every task, for the grouping order
+    if get_engine().dialect.name == "sqlite":
+        assert "COVERING INDEX ix_tasks_project_assignee" in plan, plan
+    with session_scope() as s:
+        [figures] = [i for i in _context(grown)(s).items if i.kind == "figures"]
+    statuses = [grown._task(i, utcnow())["status"] for i in range(0, ROWS, PROJECTS)]  # project 0's
+    assert figures.data["open"] == sum(status != "done" for status in statuses)
+    assert figures.data["blocked"] == statuses.count("blocked")
+
+
+def test_context_mentions_read_the_readers_newest_from_an_index(grown: Grown) -> None:
+    [plan] = _plans(
+        _context(grown),
+        lambda sql: "FROM messages" in sql and "ORDER BY message_mentions.message_id DESC" in sql,
+    )
+    assert "ix_message_mentions_user_message" in plan, plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_search_fetches_its_candidates_by_primary_key(grown: Grown) -> None:
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("SQLite reads the candidates from its FTS5 table (test_search_reads_the_full_text_index)")
+    [plan] = _plans(
+        lambda s: search(s, grown.actor, "the"), lambda sql: "FROM messages" in sql, off=("seqscan",)
+    )
+    # The newest ids once (an InitPlan), then their rows through the primary
+    # key; with IN the ids were hashed and every message read to probe them.
+    assert "InitPlan" in plan, plan
+    assert "Index Scan using messages_pkey on messages" in plan, plan
+    assert "= ANY" in plan, plan
+    assert "Semi Join" not in plan, plan
+    assert len(_search(grown, "the")) == 10
