@@ -7,6 +7,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.ui.components.dnd import kanban_board, kanban_column, kanban_item
+from rehome.ui.components.on_use import mount_on_use
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.models import Card
 from rehome.ui.project.task_dialogs import delete_dialog, detail_dialog, editor_dialog
@@ -18,7 +19,26 @@ def _can_edit(card: ObjectVar[Card]) -> rx.Var[bool]:
     return rx.cond(BoardState.is_client, card.assignee_id == BoardState.my_id, BoardState.can_edit_tasks)
 
 
+def _menu_button() -> rx.Component:
+    """What the menu's trigger (`rx.icon_button`, ghost, size 1) renders, as a plain button."""
+    return rx.el.button(
+        rx.icon("ellipsis", size=12),
+        type="button",
+        aria_label="Task actions",
+        aria_haspopup="menu",
+        aria_expanded="false",
+        data_state="closed",
+        data_accent_color="",
+        class_name="rt-reset rt-BaseButton rt-r-size-1 rt-variant-ghost rt-IconButton card-menu",
+    )
+
+
 def _card_menu(card: ObjectVar[Card]) -> rx.Component:
+    """The card's actions; the menu itself mounts on the first press of its button."""
+    return mount_on_use(_menu_button(), _card_menu_root(card))
+
+
+def _card_menu_root(card: ObjectVar[Card]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.icon_button(
