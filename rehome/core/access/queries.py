@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, or_, true
+from sqlalchemy import ColumnElement, and_, bindparam, event, false, or_, true
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -115,15 +117,41 @@ _SCOPE = (
 )
 
 
+_SCOPES = "rehome_project_scopes"  # session.info: (actor, project id) -> (project, membership role)
+
+
+@event.listens_for(OrmSession, "after_flush")
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_scopes(session: OrmSession, *_: Any) -> None:
+    """A flushed write or another transaction may change who sees what."""
+    session.info.pop(_SCOPES, None)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:  # a bulk UPDATE or DELETE (a membership removed) flushes nothing
+        state.session.info.pop(_SCOPES, None)
+
+
 def project_scope(
     session: Session, actor: Actor, project_id: int, action: Action = Action.VIEW
 ) -> ProjectScope:
-    """Load a project for the actor and check `action`, in one query."""
-    params = {"user_id": actor.user_id, "project_id": project_id, "workspace_id": actor.workspace_id}
-    row = session.exec(_SCOPE, params=params).first()
-    if row is None:
-        raise NotFound("Project not found.")
-    project, member_role = row
+    """Load a project for the actor and check `action`, in one query.
+
+    Within one transaction the row is read once per actor and project (a page
+    opening calls this from every service it uses); any write forgets it, and
+    the role and `action` are checked again on every call."""
+    remembered: dict[tuple[Actor, int], tuple[Project, str | None]] = session.info.setdefault(_SCOPES, {})
+    if session.new or session.dirty or session.deleted:  # unflushed changes: read again (autoflush)
+        remembered.clear()
+    known = remembered.get((actor, project_id))
+    if known is None:
+        params = {"user_id": actor.user_id, "project_id": project_id, "workspace_id": actor.workspace_id}
+        row = session.exec(_SCOPE, params=params).first()
+        if row is None:
+            raise NotFound("Project not found.")
+        known = remembered[(actor, project_id)] = (row[0], row[1])
+    project, member_role = known
     if actor.is_admin:
         role = Role.ADMIN
     elif member_role is None or project.archived_at is not None:

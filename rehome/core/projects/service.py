@@ -53,8 +53,11 @@ class ProjectPatch(Input):
         return self
 
 
-class ProjectDetail(ProjectOut):
+class ProjectFrame(ProjectOut):
     people: list[Person]
+
+
+class ProjectDetail(ProjectFrame):
     open_tasks: int
     overdue_tasks: int
     blocked_tasks: int
@@ -79,17 +82,24 @@ def list_projects(session: Session, actor: Actor, include_archived: bool = False
     return [project_from_row(row[:-1], Role.ADMIN if actor.is_admin else Role(row[-1])) for row in rows]
 
 
-def project_detail(session: Session, actor: Actor, project_id: int) -> ProjectDetail:
+def project_frame(session: Session, actor: Actor, project_id: int) -> ProjectFrame:
+    """The project, the actor's role in it and its people, without the task
+    counts (an aggregate over all its tasks): what the project page's header shows."""
     scope = project_scope(session, actor, project_id)
     people = session.exec(
         select(User).where(project_people_filter(scope.project_id, actor.workspace_id)).order_by(User.name)
     ).all()
-    counts = task_counts(session, scope.project_id, hide_internal=not scope.sees_internal)
-    return ProjectDetail(
+    return ProjectFrame(
         **project_out(scope.project, scope.role).model_dump(),
         people=[person(actor, user, scope.sees_contacts) for user in people],
-        **counts,
     )
+
+
+def project_detail(session: Session, actor: Actor, project_id: int) -> ProjectDetail:
+    frame = project_frame(session, actor, project_id)
+    scope = project_scope(session, actor, project_id)  # read once per transaction: no second query
+    counts = task_counts(session, scope.project_id, hide_internal=not scope.sees_internal)
+    return ProjectDetail(**dict(frame), **counts)
 
 
 def task_counts(session: Session, project_id: int, hide_internal: bool) -> dict[str, int]:

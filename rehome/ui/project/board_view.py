@@ -7,6 +7,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from rehome.core.tasks.board import STATUS_LABELS, STATUSES
 from rehome.ui.components.dnd import kanban_board, kanban_column, kanban_item
+from rehome.ui.components.on_use import mount_on_use
 from rehome.ui.project.board_state import BoardState
 from rehome.ui.project.models import Card
 from rehome.ui.project.task_dialogs import delete_dialog, detail_dialog, editor_dialog
@@ -18,7 +19,26 @@ def _can_edit(card: ObjectVar[Card]) -> rx.Var[bool]:
     return rx.cond(BoardState.is_client, card.assignee_id == BoardState.my_id, BoardState.can_edit_tasks)
 
 
+def _menu_button() -> rx.Component:
+    """What the menu's trigger (`rx.icon_button`, ghost, size 1) renders, as a plain button."""
+    return rx.el.button(
+        rx.icon("ellipsis", size=12),
+        type="button",
+        aria_label="Task actions",
+        aria_haspopup="menu",
+        aria_expanded="false",
+        data_state="closed",
+        data_accent_color="",
+        class_name="rt-reset rt-BaseButton rt-r-size-1 rt-variant-ghost rt-IconButton card-menu",
+    )
+
+
 def _card_menu(card: ObjectVar[Card]) -> rx.Component:
+    """The card's actions; the menu itself mounts on the first press of its button."""
+    return mount_on_use(_menu_button(), _card_menu_root(card))
+
+
+def _card_menu_root(card: ObjectVar[Card]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.icon_button(
@@ -63,47 +83,67 @@ def _card_menu(card: ObjectVar[Card]) -> rx.Component:
     )
 
 
+def _badge(
+    *children: rx.Component | str, color: str, variant: str = "soft", class_name: str = ""
+) -> rx.Component:
+    """The markup `rx.badge` renders (size 1), without its component."""
+    return rx.el.span(
+        *children,
+        class_name=f"rt-reset rt-Badge rt-r-size-1 rt-variant-{variant} {class_name}".strip(),
+        data_accent_color=color,
+    )
+
+
+def _row(*children: rx.Component, align: str, gap: str, wrap: bool = False) -> rx.Component:
+    """The markup of `rx.hstack(..., width="100%")`, without its component."""
+    flex = f"rt-Flex rt-r-fd-row rt-r-ai-{align}{' rt-r-fw-wrap' if wrap else ''} rt-r-gap-{gap}"
+    return rx.el.div(*children, class_name=f"{flex} rx-Stack task-card-row")
+
+
+def _spacer() -> rx.Component:
+    return rx.el.div(class_name="rt-Flex task-card-spacer")
+
+
 def task_card(card: ObjectVar[Card]) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(
+    """One board card. There are up to 125 on screen, rendered on every page
+    load: it is written as the elements and Radix class names that `rx.card`,
+    `rx.vstack`, `rx.text` and `rx.badge` would render (same DOM, same look),
+    not as those components, whose per-instance prop handling and style
+    objects were most of the page's render time. Its look lives in rehome.css."""
+    return rx.el.div(
+        rx.el.div(
+            _row(
+                rx.el.p(
                     card.title,
                     on_click=BoardState.open_detail(card.id),
-                    weight="medium",
-                    size="2",
-                    class_name="card-title",
-                    cursor="pointer",
+                    class_name="rt-Text rt-r-size-2 rt-r-weight-medium card-title",
                 ),
-                rx.spacer(),
+                _spacer(),
                 _card_menu(card),
-                width="100%",
                 align="start",
+                gap="3",
             ),
-            rx.hstack(
+            _row(
                 rx.cond(
                     card.internal,
-                    rx.badge(
-                        rx.icon("lock", size=12),
-                        "Internal",
-                        color_scheme="purple",
-                        variant="soft",
-                        class_name="badge-internal",
-                    ),
+                    _badge(rx.icon("lock", size=12), "Internal", color="purple", class_name="badge-internal"),
                 ),
-                rx.cond(card.overdue, rx.badge("Overdue", color_scheme="red", class_name="badge-overdue")),
-                rx.cond(card.status == "blocked", rx.badge("Blocked", color_scheme="amber")),
+                rx.cond(card.overdue, _badge("Overdue", color="red", class_name="badge-overdue")),
+                rx.cond(card.status == "blocked", _badge("Blocked", color="amber")),
                 rx.match(
                     card.priority,
                     *[
-                        (p, rx.badge(p.title(), color_scheme=c, variant="outline"))
+                        (p, _badge(p.title(), color=c, variant="outline"))
                         for p, c in _PRIORITY_COLOR.items()
                         if p in ("urgent", "high")
                     ],
                     rx.fragment(),
                 ),
-                rx.spacer(),
-                rx.cond(card.due_date != "", rx.text(card.due_date, size="1", color_scheme="gray")),
+                _spacer(),
+                rx.cond(
+                    card.due_date != "",
+                    rx.el.p(card.due_date, class_name="rt-Text rt-r-size-1", data_accent_color="gray"),
+                ),
                 rx.cond(
                     card.assignee_name != "",
                     rx.el.span(
@@ -112,22 +152,16 @@ def task_card(card: ObjectVar[Card]) -> rx.Component:
                         class_name="assignee-chip",
                     ),
                 ),
-                width="100%",
-                spacing="1",
-                wrap="wrap",
                 align="center",
+                gap="1",
+                wrap=True,
             ),
-            spacing="2",
+            class_name="rt-Flex rt-r-fd-column rt-r-ai-start rt-r-gap-2 rx-Stack",
         ),
-        size="1",
-        width="100%",
-        class_name="task-card",
+        class_name="rt-reset rt-BaseCard rt-Card rt-r-size-1 rt-variant-surface task-card",
         data_task_id=card.id,
-        border_left=rx.cond(
-            card.overdue,
-            "3px solid var(--red-9)",
-            rx.cond(card.status == "blocked", "3px solid var(--amber-9)", "3px solid transparent"),
-        ),
+        data_overdue=card.overdue.to_string(),
+        data_status=card.status,
     )
 
 

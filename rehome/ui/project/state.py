@@ -15,7 +15,7 @@ import reflex as rx
 from rehome.core import notifications
 from rehome.core.access import Action, ProjectScope
 from rehome.core.infra import bus
-from rehome.core.projects import project_detail
+from rehome.core.projects import project_frame
 from rehome.core.vocab import Role
 from rehome.settings import get_settings
 from rehome.ui.components.links import backend_url
@@ -61,7 +61,7 @@ class ProjectState(SessionState):
         self._cursors = {channel: bus.last_id(channel) for channel in channels}
 
     def _refresh_frame(self, ctx: Ctx, scope: ProjectScope) -> None:
-        detail = project_detail(ctx.db, ctx.actor, scope.project_id)
+        detail = project_frame(ctx.db, ctx.actor, scope.project_id)
         self.project_id, self.project_name, self.project_address = detail.id, detail.name, detail.address
         self.role, self.my_id = detail.role, ctx.actor.user_id
         self.notify_level = notifications.get_level(ctx.db, ctx.actor, scope.project_id)
