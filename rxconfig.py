@@ -9,9 +9,10 @@ from rehome.settings import get_settings
 _settings = get_settings()
 _settings.data_dir.mkdir(parents=True, exist_ok=True)  # home of the embedded SQLite file
 # Reflex reads its pool cap from the environment when it makes its Redis client,
-# after this file has run; without it the pool grows with the open tabs.
+# after this file has run; without it the pool grows with the open tabs. Plain
+# numbers: our settings read the same variables again (seconds, for both).
 os.environ.setdefault("REFLEX_REDIS_MAX_CONNECTIONS", str(_settings.reflex_redis_max_connections))
-os.environ.setdefault("REFLEX_REDIS_POOL_TIMEOUT", f"{_settings.reflex_redis_pool_timeout}s")
+os.environ.setdefault("REFLEX_REDIS_POOL_TIMEOUT", str(_settings.reflex_redis_pool_timeout))
 
 config = rx.Config(
     app_name="rehome",

@@ -15,6 +15,8 @@ from tests.support import ROOT
 PROBE = """
 import json, rxconfig
 from reflex.utils import prerequisites
+from rehome.settings import Settings
+Settings()  # what rxconfig put in the environment still reads as our settings
 client = prerequisites.get_redis()
 pool = client.connection_pool
 print(json.dumps({"kind": type(pool).__name__, "max": pool.max_connections, "wait": pool.timeout}))
