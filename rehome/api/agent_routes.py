@@ -113,7 +113,7 @@ async def stream_thread(
     status `forbidden` and nothing more."""
     run = await run_in_threadpool(_latest_run, actor, thread_id)
     token = bearer_token(request)
-    watch = await RunWatch.start(lambda s: resolve_token(s, token), run.id) if run else None
+    watch = await RunWatch.start(lambda s: resolve_token(s, token, touch=False), run.id) if run else None
     if run is not None and watch is None:
         raise NotFound("Conversation not found.")
     return StreamingResponse(

@@ -124,8 +124,12 @@ _LOOKUP = (
 _TOUCH = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")).values(last_used_at=bindparam("now"))
 
 
-def resolve_token(session: Session, plain: str | None) -> Actor | None:
-    """The actor behind a bearer token, or None if unknown, expired or revoked."""
+def resolve_token(session: Session, plain: str | None, *, touch: bool = True) -> Actor | None:
+    """The actor behind a bearer token, or None if unknown, expired or revoked.
+
+    `touch=False` for a re-check of a request already made (a stream watching
+    its viewer's access): it is not a new use, and the request's own
+    transaction may hold the token row's lock until its stream is set up."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     rows = plain_rows(session, _LOOKUP, {"token_hash": digest(plain)})
@@ -146,6 +150,6 @@ def resolve_token(session: Session, plain: str | None) -> Actor | None:
     now = utcnow()
     if revoked_at is not None or expires_at <= now or disabled_at is not None:
         return None
-    if last_used_at is None or now - last_used_at >= _TOUCH_EVERY:
+    if touch and (last_used_at is None or now - last_used_at >= _TOUCH_EVERY):
         session.connection().execute(_TOUCH, {"token_id": token_id, "now": now})
     return Actor(user_id=user_id, workspace_id=workspace_id, is_admin=is_admin, name=name, email=email)
