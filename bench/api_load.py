@@ -35,7 +35,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
@@ -45,7 +44,7 @@ import redis
 from bench.common import PG_ADMIN, fmt, percentiles
 from bench.procs import descendants
 from tests.e2e.appserver import free_port
-from tests.support import BASE_ENV, ROOT, apply_env, migrate
+from tests.support import BASE_ENV, ROOT, apply_env, migrate, recorded_queries
 
 BENCH_DB = os.environ.get("BENCH_DB", "rehome_bench_perf13a_api")
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -134,35 +133,12 @@ def record(env: dict[str, str], paths: dict[str, str]) -> tuple[dict[str, str], 
         recorded = {}
         for name, path in paths.items():
             client.get(path, headers=headers).raise_for_status()  # touches the token once
-            with sent_statements() as statements:
+            with recorded_queries(every_thread=True) as statements:  # the route runs in the client's threads
                 client.get(path, headers=headers).raise_for_status()
             if not statements:
                 raise RuntimeError(f"no SQL recorded for {path}")
             recorded[name] = statements
     return headers, recorded
-
-
-@contextmanager
-def sent_statements() -> Iterator[list[tuple[str, Any]]]:
-    """Every statement the engine sends inside the block, from any thread: the
-    route runs in the test client's portal and worker threads, not this one
-    (`tests.support.recorded_queries` keeps only its own thread's, and so
-    recorded nothing here: the floor replayed no SQL before 2026-11-30)."""
-    from sqlalchemy import event
-
-    from rehome.core.infra.db import get_engine
-
-    statements: list[tuple[str, Any]] = []
-
-    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
 
 
 @contextmanager

@@ -66,17 +66,18 @@ def unavailable(what: str, url: str, error: Exception) -> str:
 
 
 @contextmanager
-def recorded_queries() -> Iterator[list[tuple[str, Any]]]:
+def recorded_queries(every_thread: bool = False) -> Iterator[list[tuple[str, Any]]]:
     """Every SQL statement (with its parameters) this thread runs inside the block.
 
     Only this thread's: background jobs (previews, scans) queued by earlier commits run in
     the embedded thread pool and would otherwise be counted whenever a busy machine makes
-    them land inside the block."""
+    them land inside the block. `every_thread`: all of them (a route served by the test
+    client runs in its portal and worker threads, not the caller's)."""
     statements: list[tuple[str, Any]] = []
     me = threading.get_ident()
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if threading.get_ident() == me:
+        if every_thread or threading.get_ident() == me:
             statements.append((statement, parameters))
 
     engine = get_engine()
