@@ -43,11 +43,15 @@ def messages_from_rows(rows: Iterable[Sequence[Any]]) -> list[MessageOut]:
     return _MANY.validate_python(items)
 
 
+def _row(message: Message, names: dict[int, str]) -> list[Any]:
+    return [*(getattr(message, name) for name in MESSAGE_FIELDS), names.get(message.author_id or 0)]
+
+
 def message_out(message: Message, names: dict[int, str]) -> MessageOut:
-    row = [*(getattr(message, name) for name in MESSAGE_FIELDS), names.get(message.author_id or 0)]
-    return messages_from_rows([row])[0]
+    return messages_from_rows([_row(message, names)])[0]
 
 
 def messages_out(session: Session, messages: list[Message]) -> list[MessageOut]:
+    """One validation for the whole list, as the list pages do."""
     names = user_names(session, (m.author_id for m in messages))
-    return [message_out(message, names) for message in messages]
+    return messages_from_rows([_row(message, names) for message in messages])

@@ -76,14 +76,18 @@ def tasks_from_rows(scope: ProjectScope, rows: Iterable[Sequence[Any]]) -> list[
     return _MANY.validate_python(items)
 
 
+def _row(task: Task, names: dict[int, str]) -> list[Any]:
+    return [*(getattr(task, name) for name in TASK_FIELDS), names.get(task.assignee_id or 0)]
+
+
 def task_out(scope: ProjectScope, task: Task, names: dict[int, str]) -> TaskOut:
-    row = [*(getattr(task, name) for name in TASK_FIELDS), names.get(task.assignee_id or 0)]
-    return tasks_from_rows(scope, [row])[0]
+    return tasks_from_rows(scope, [_row(task, names)])[0]
 
 
 def tasks_out(session: Session, scope: ProjectScope, tasks: list[Task]) -> list[TaskOut]:
+    """One validation for the whole list, as the list pages do."""
     names = user_names(session, (t.assignee_id for t in tasks))
-    return [task_out(scope, task, names) for task in tasks]
+    return tasks_from_rows(scope, [_row(task, names) for task in tasks])
 
 
 def overdue(due_date: date | None, status: str, now: date) -> bool:
